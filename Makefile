@@ -1,0 +1,48 @@
+# Two commands do all set-up on a fresh Debian machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Needed to run: espeak-ng (speech synthesis for answers), PortAudio (microphone and speaker).
+RUN_PACKAGES := espeak-ng libespeak-ng1 libportaudio2
+# Needed by the tests: voices and tools that make test speech, and a real (virtual) sound server.
+TEST_PACKAGES := $(RUN_PACKAGES) flite festival festvox-kallpc16k sox libsox-fmt-all \
+	pulseaudio pulseaudio-utils libasound2-plugins alsa-utils
+
+.PHONY: run test bench install install-test lint typecheck clean
+
+run: install
+	$(BIN)/voice listen
+
+test: install-test lint typecheck
+	$(BIN)/pytest
+
+bench: install-test
+	$(BIN)/python -m tests.bench
+
+install: $(VENV)/.installed
+	@contrib/ensure-system-packages $(RUN_PACKAGES)
+
+install-test: $(VENV)/.installed-test
+	@contrib/ensure-system-packages $(TEST_PACKAGES)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+lint: install-test
+	$(BIN)/ruff check voice tests
+	$(BIN)/ruff format --check voice tests
+
+typecheck: install-test
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

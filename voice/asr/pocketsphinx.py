@@ -1,0 +1,143 @@
+"""PocketSphinx: the embedded default recognizer, using the US-English model inside its wheel.
+
+The general English language model hears "what are you to read you the os" for a clear synthetic
+"what role are European countries playing"; a language model built from the knowledge base's own
+text (questions, phrasings, answers) over the same acoustic model transcribes such questions far
+better and decodes faster. It is an n-gram model, not a grammar, so paraphrases and unrelated
+speech are still transcribed word by word rather than forced onto a seed sentence.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from voice.asr import Transcript
+from voice.text import sentences
+
+log = logging.getLogger(__name__)
+
+NBEST = 5
+"""Alternatives handed to the matcher; beyond five they are near-copies of the best one."""
+
+LM_DISCOUNT = 0.5
+"""Absolute share of probability mass kept for unseen n-grams (backoff), so word orders not in
+the seeds remain possible."""
+
+
+def _model_dir() -> Path:
+    from pocketsphinx import get_model_path
+
+    return Path(get_model_path()) / "en-us"
+
+
+def read_pronunciations(dict_path: Path, wanted: set[str]) -> list[str]:
+    """Lines of the pronunciation dictionary for the wanted words (with their variants)."""
+    lines = []
+    with open(dict_path, encoding="utf-8") as handle:
+        for line in handle:
+            head = line.split(" ", 1)[0]
+            word = head.split("(", 1)[0]
+            if word in wanted:
+                lines.append(line.rstrip("\n"))
+    return lines
+
+
+def build_arpa(corpus: Iterable[str]) -> str:
+    """An ARPA trigram model of the corpus (one normalised sentence per item)."""
+    from pocketsphinx.lm import ArpaBoLM
+
+    lm = ArpaBoLM(text="\n".join(corpus), add_start=True, discount_mass=LM_DISCOUNT)
+    lm.compute()
+    out = io.StringIO()
+    lm.write(out)
+    return out.getvalue()
+
+
+class PocketSphinxRecognizer:
+    """One decoder (the acoustic model is loaded once); one utterance at a time."""
+
+    name = "pocketsphinx"
+
+    def __init__(self, vocabulary: Sequence[str] = ()) -> None:
+        from pocketsphinx import Config, Decoder, set_loglevel
+
+        set_loglevel("FATAL")
+        model = _model_dir()
+        config = Config(
+            hmm=str(model / "en-us"),
+            samprate=16000,
+            loglevel="FATAL",
+        )
+        self._workdir = tempfile.TemporaryDirectory(prefix="voice-ps-")
+        corpus = [s for text in vocabulary for s in sentences(text)]
+        if corpus:
+            lm_path, dict_path = self._domain_model(corpus, model, Path(self._workdir.name))
+            config["lm"] = str(lm_path)
+            config["dict"] = str(dict_path)
+        else:
+            config["lm"] = str(model / "en-us.lm.bin")
+            config["dict"] = str(model / "cmudict-en-us.dict")
+        self._decoder = Decoder(config)
+        self._active: _PocketSphinxStream | None = None
+
+    @staticmethod
+    def _domain_model(corpus: list[str], model: Path, workdir: Path) -> tuple[Path, Path]:
+        wanted = {w for s in corpus for w in s.split()}
+        pronunciations = read_pronunciations(model / "cmudict-en-us.dict", wanted)
+        known = {line.split(" ", 1)[0].split("(", 1)[0] for line in pronunciations}
+        unknown = sorted(wanted - known)
+        if unknown:
+            log.debug("words without a pronunciation, left out of the language model: %s", unknown)
+        kept = [" ".join(w for w in s.split() if w in known) for s in corpus]
+        kept = [s for s in kept if s]
+        lm_path = workdir / "domain.arpa"
+        lm_path.write_text(build_arpa(kept), encoding="utf-8")
+        dict_path = workdir / "domain.dict"
+        dict_path.write_text("\n".join(pronunciations) + "\n", encoding="utf-8")
+        return lm_path, dict_path
+
+    def stream(self) -> _PocketSphinxStream:
+        if self._active is not None:
+            self._active.abandon()
+        self._active = _PocketSphinxStream(self._decoder)
+        return self._active
+
+
+class _PocketSphinxStream:
+    def __init__(self, decoder: object) -> None:
+        self._decoder = decoder
+        self._open = True
+        decoder.start_utt()  # type: ignore[attr-defined]
+
+    def accept(self, pcm: bytes) -> None:
+        if pcm:
+            self._decoder.process_raw(pcm, False, False)  # type: ignore[attr-defined]
+
+    def partial(self) -> str:
+        hyp = self._decoder.hyp()  # type: ignore[attr-defined]
+        return hyp.hypstr if hyp else ""
+
+    def finish(self) -> Transcript:
+        if self._open:
+            self._decoder.end_utt()  # type: ignore[attr-defined]
+            self._open = False
+        hyp = self._decoder.hyp()  # type: ignore[attr-defined]
+        best = hyp.hypstr if hyp else ""
+        alternatives = []
+        try:
+            for i, nbest in enumerate(self._decoder.nbest()):  # type: ignore[attr-defined]
+                if i >= NBEST:
+                    break
+                alternatives.append(nbest.hypstr)
+        except RuntimeError:  # no lattice (e.g. silence): nothing to add
+            pass
+        return Transcript(best, tuple(a for a in alternatives if a and a != best))
+
+    def abandon(self) -> None:
+        if self._open:
+            self._decoder.end_utt()  # type: ignore[attr-defined]
+            self._open = False

@@ -1,0 +1,140 @@
+"""The product path in one object: audio or text in -> transcript -> match -> answer."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from voice.asr import (
+    EngineChoice,
+    Recognizer,
+    Transcript,
+    choose_engine,
+    find_vosk_models,
+    load_recognizer,
+    recognize,
+)
+from voice.audio import MAX_QUESTION_SECONDS, Pcm, read_audio
+from voice.config import Settings
+from voice.match import THRESHOLD, Matcher, MatchResult
+from voice.seeds import KnowledgeBase, load_knowledge_base
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``voice ask`` reports for one input; the field names are the JSON keys."""
+
+    input: str
+    transcript: str
+    id: int | None
+    question: str | None
+    score: float
+    answer: str
+    engine: str
+    seconds: float
+    runner_up_id: int | None = None
+    runner_up_score: float | None = None
+    audio_seconds: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def answer_from(
+    result: MatchResult,
+    transcript: str,
+    input_name: str,
+    engine: str,
+    started: float,
+    audio_seconds: float | None = None,
+) -> Answer:
+    runner = result.runner_up
+    return Answer(
+        input=input_name,
+        transcript=transcript,
+        id=result.entry.id if result.entry else None,
+        question=result.entry.question if result.entry else None,
+        score=result.score,
+        answer=result.answer,
+        engine=engine,
+        seconds=round(time.perf_counter() - started, 3),
+        runner_up_id=runner.entry.id if runner else None,
+        runner_up_score=round(runner.score, 1) if runner else None,
+        audio_seconds=round(audio_seconds, 3) if audio_seconds is not None else None,
+    )
+
+
+class Assistant:
+    """Holds the knowledge base, the matcher and (loaded on first use) the recognizer."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        choice: EngineChoice,
+        threshold: float = THRESHOLD,
+        max_seconds: float = MAX_QUESTION_SECONDS,
+    ) -> None:
+        self.kb = kb
+        self.max_seconds = max_seconds
+        self.matcher = Matcher(kb, threshold)
+        self.choice = choice
+        self._recognizer: Recognizer | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Assistant:
+        """Load the knowledge base and choose the engine; raises VoiceError with a clear message."""
+        kb = load_knowledge_base(settings.seeds)
+        choice = choose_engine(
+            settings.engine, settings.model, find_vosk_models(settings.models_root)
+        )
+        return cls(kb, choice, settings.threshold, settings.max_seconds)
+
+    @property
+    def engine(self) -> str:
+        return self.choice.engine
+
+    @property
+    def recognizer(self) -> Recognizer:
+        if self._recognizer is None:
+            started = time.perf_counter()
+            self._recognizer = load_recognizer(self.choice, vocabulary=self.vocabulary())
+            log.info("%s loaded in %.2f s", self.choice.engine, time.perf_counter() - started)
+        return self._recognizer
+
+    def vocabulary(self) -> list[str]:
+        """Domain text the recognizer is biased toward: every phrasing and every answer."""
+        texts = [q for e in self.kb.entries for q in e.all_questions]
+        texts.extend(e.answer for e in self.kb.entries)
+        return texts
+
+    def answer_transcript(
+        self,
+        transcript: Transcript,
+        input_name: str,
+        started: float,
+        audio_seconds: float | None = None,
+    ) -> Answer:
+        result = self.matcher.match(transcript.hypotheses)
+        return answer_from(result, transcript.text, input_name, self.engine, started, audio_seconds)
+
+    def ask_text(self, text: str) -> Answer:
+        started = time.perf_counter()
+        result = self.matcher.match([text])
+        return answer_from(result, text, text, "text", started)
+
+    def ask_pcm(self, pcm: Pcm, input_name: str = "<audio>") -> Answer:
+        started = time.perf_counter()
+        transcript = recognize(self.recognizer, list(pcm.chunks()))
+        return self.answer_transcript(transcript, input_name, started, pcm.seconds)
+
+    def ask_file(self, path: Path) -> Answer:
+        """Answer a recorded question; raises AudioError when the file cannot be used."""
+        started = time.perf_counter()
+        pcm = read_audio(Path(path), self.max_seconds)
+        transcript = recognize(self.recognizer, list(pcm.chunks()))
+        return self.answer_transcript(transcript, str(path), started, pcm.seconds)

@@ -1,0 +1,39 @@
+"""Settings as frozen dataclasses; only the CLI builds them from arguments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from voice.audio import MAX_QUESTION_SECONDS
+from voice.match import THRESHOLD
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def default_path(name: str) -> Path:
+    """``./name`` when it exists, else the project's own folder (an editable install's checkout)."""
+    here = Path(name)
+    if here.exists():
+        return here
+    project = PROJECT_DIR / name
+    return project if project.exists() else here
+
+
+@dataclass(frozen=True)
+class Settings:
+    seeds: Path
+    """A seed file or a folder of them."""
+    engine: str = "auto"
+    """auto | vosk | pocketsphinx"""
+    model: Path | None = None
+    """A Vosk model folder; None looks under ``models_root``."""
+    models_root: Path = Path("models")
+    threshold: float = THRESHOLD
+    """Match score (0-100) below which the fallback answer is given."""
+    max_seconds: float = MAX_QUESTION_SECONDS
+    """Longest audio file answered, in seconds."""
+
+    @classmethod
+    def defaults(cls) -> Settings:
+        return cls(seeds=default_path("seeds"), models_root=default_path("models"))
