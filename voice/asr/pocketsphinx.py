@@ -14,6 +14,7 @@ import logging
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from voice.asr import Transcript
 from voice.text import sentences
@@ -82,6 +83,7 @@ class PocketSphinxRecognizer:
             config["lm"] = str(model / "en-us.lm.bin")
             config["dict"] = str(model / "cmudict-en-us.dict")
         self._decoder = Decoder(config)
+        self._initial_cmn = self._decoder.get_cmn(False)
         self._active: _PocketSphinxStream | None = None
 
     @staticmethod
@@ -103,34 +105,58 @@ class PocketSphinxRecognizer:
     def stream(self) -> _PocketSphinxStream:
         if self._active is not None:
             self._active.abandon()
+        # Live (partial) decoding starts each utterance from the same cepstral mean: carried
+        # over, the previous utterance's mean changed 37 of 84 live transcripts when the same
+        # files were decoded in reverse order (4 of 84 with this reset).
+        self._decoder.set_cmn(self._initial_cmn)
         self._active = _PocketSphinxStream(self._decoder)
         return self._active
 
 
 class _PocketSphinxStream:
+    """Buffers the utterance; decodes it live only when partial text is asked for, and decodes
+    the whole utterance at the end with the model's own batch cepstral-mean normalisation.
+
+    Batch CMN needs the whole utterance: on 18 synthetic questions it recognised 18 where the
+    streaming (live) mean recognised 16, and the result no longer depends on what came before.
+    """
+
     def __init__(self, decoder: object) -> None:
         self._decoder = decoder
-        self._open = True
-        decoder.start_utt()  # type: ignore[attr-defined]
+        self._chunks: list[bytes] = []
+        self._decoded = 0
+        self._live = False
 
     def accept(self, pcm: bytes) -> None:
         if pcm:
-            self._decoder.process_raw(pcm, False, False)  # type: ignore[attr-defined]
+            self._chunks.append(pcm)
 
     def partial(self) -> str:
-        hyp = self._decoder.hyp()  # type: ignore[attr-defined]
+        decoder: Any = self._decoder
+        if not self._live:
+            decoder.start_utt()
+            self._live = True
+        for chunk in self._chunks[self._decoded :]:
+            decoder.process_raw(chunk, False, False)
+        self._decoded = len(self._chunks)
+        hyp = decoder.hyp()
         return hyp.hypstr if hyp else ""
 
     def finish(self) -> Transcript:
-        if self._open:
-            self._decoder.end_utt()  # type: ignore[attr-defined]
-            self._open = False
-        hyp = self._decoder.hyp()  # type: ignore[attr-defined]
+        decoder: Any = self._decoder
+        self.abandon()
+        audio = b"".join(self._chunks)
+        if not audio:
+            return Transcript("")
+        decoder.start_utt()
+        decoder.process_raw(audio, False, True)
+        decoder.end_utt()
+        hyp = decoder.hyp()
         best = hyp.hypstr if hyp else ""
         alternatives = []
         try:
-            for i, nbest in enumerate(self._decoder.nbest()):  # type: ignore[attr-defined]
-                if i >= NBEST:
+            for i, nbest in enumerate(decoder.nbest()):
+                if i >= NBEST or nbest is None:  # the iterator ends with None on some lattices
                     break
                 alternatives.append(nbest.hypstr)
         except RuntimeError:  # no lattice (e.g. silence): nothing to add
@@ -138,6 +164,6 @@ class _PocketSphinxStream:
         return Transcript(best, tuple(a for a in alternatives if a and a != best))
 
     def abandon(self) -> None:
-        if self._open:
+        if self._live:
             self._decoder.end_utt()  # type: ignore[attr-defined]
-            self._open = False
+            self._live = False
