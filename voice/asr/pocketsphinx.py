@@ -17,12 +17,23 @@ from pathlib import Path
 from typing import Any
 
 from voice.asr import Transcript
+from voice.asr.general_english import common_words
 from voice.text import sentences
 
 log = logging.getLogger(__name__)
 
 NBEST = 5
 """Alternatives handed to the matcher; beyond five they are near-copies of the best one."""
+
+GENERAL_WORDS = 5000
+"""Common English words mixed into the domain language model as unigrams.
+
+On 84 synthetic clips (4 voices; seed questions, paraphrases, unrelated questions) the word
+error rate went from 0.58 (seed words only) to 0.43 with 5,000 words at GENERAL_MASS 0.1
+(2,000: 0.45; 20,000 at 0.3: 0.40 but one more wrong answer); answer accuracy was unchanged."""
+
+GENERAL_MASS = 0.1
+"""Weight of the common words relative to the seed text's own word counts."""
 
 LM_DISCOUNT = 0.5
 """Absolute share of probability mass kept for unseen n-grams (backoff), so word orders not in
@@ -47,11 +58,16 @@ def read_pronunciations(dict_path: Path, wanted: set[str]) -> list[str]:
     return lines
 
 
-def build_arpa(corpus: Iterable[str]) -> str:
-    """An ARPA trigram model of the corpus (one normalised sentence per item)."""
+def build_arpa(corpus: Iterable[str], general: Sequence[tuple[str, float]] = ()) -> str:
+    """An ARPA trigram model of the corpus (one normalised sentence per item), with the
+    ``general`` (word, probability) pairs added as unigrams worth GENERAL_MASS of its words."""
     from pocketsphinx.lm import ArpaBoLM
 
     lm = ArpaBoLM(text="\n".join(corpus), add_start=True, discount_mass=LM_DISCOUNT)
+    tokens = sum(count for word, count in lm.grams_1.items() if word != "<s>")
+    total = sum(p for _, p in general)
+    for word, probability in general:
+        lm.grams_1[word] += GENERAL_MASS * tokens * probability / total
     lm.compute()
     out = io.StringIO()
     lm.write(out)
@@ -88,7 +104,8 @@ class PocketSphinxRecognizer:
 
     @staticmethod
     def _domain_model(corpus: list[str], model: Path, workdir: Path) -> tuple[Path, Path]:
-        wanted = {w for s in corpus for w in s.split()}
+        general = common_words(model / "en-us.lm.bin", model / "cmudict-en-us.dict", GENERAL_WORDS)
+        wanted = {w for s in corpus for w in s.split()} | {w for w, _ in general}
         pronunciations = read_pronunciations(model / "cmudict-en-us.dict", wanted)
         known = {line.split(" ", 1)[0].split("(", 1)[0] for line in pronunciations}
         unknown = sorted(wanted - known)
@@ -97,7 +114,8 @@ class PocketSphinxRecognizer:
         kept = [" ".join(w for w in s.split() if w in known) for s in corpus]
         kept = [s for s in kept if s]
         lm_path = workdir / "domain.arpa"
-        lm_path.write_text(build_arpa(kept), encoding="utf-8")
+        general = [(w, p) for w, p in general if w in known]
+        lm_path.write_text(build_arpa(kept, general), encoding="utf-8")
         dict_path = workdir / "domain.dict"
         dict_path.write_text("\n".join(pronunciations) + "\n", encoding="utf-8")
         return lm_path, dict_path
