@@ -58,7 +58,7 @@ def common_words(lm_bin: Path, dictionary: Path, count: int) -> list[tuple[str, 
         partial = cached.with_suffix(".tmp")
         partial.write_text("".join(f"{w}\t{p}\n" for w, p in words), encoding="utf-8")
         partial.replace(cached)
-    out = []
+    out: list[tuple[str, float]] = []
     with open(cached, encoding="utf-8") as handle:
         for line in handle:
             if len(out) >= count:
