@@ -15,7 +15,7 @@ VOICES = {
 
 
 def synthesize(text: str, path: Path, voice: str = "espeak") -> Path:
-    """Speak ``text`` into the WAV file ``path`` with one of :data:`VOICES` (or ``espeak:<lang>``)."""
+    """Speak ``text`` into the WAV ``path`` with one of :data:`VOICES` (or ``espeak:<lang>``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if voice.startswith("espeak:"):
         command = ["espeak-ng", "-v", voice.split(":", 1)[1], "-w", str(path), text]

@@ -19,3 +19,7 @@ class ModelError(VoiceError):
 
 class DeviceError(VoiceError):
     """An audio device that is missing or fails."""
+
+
+class ManifestError(VoiceError):
+    """A test-set manifest (or folder of clips) that cannot be evaluated; names the bad rows."""

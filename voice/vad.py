@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -27,8 +27,23 @@ MAX_UTTERANCE_MS = 15_000
 PREROLL_MS = 300
 """Audio kept from before the detected start, so the first consonant is not lost."""
 
-SPEECH_MARGIN_DB = 12.0
-"""A frame is speech when it is this much louder than the tracked noise floor."""
+SPEECH_MARGIN_DB = 8.0
+"""A frame is speech when it is this much louder than the noise floor. Measured with this floor
+on 4 synthetic voices x pink noise at 3 levels (about 20, 14 and 10 dB below the speech): 12 dB
+found 5 of the 12 questions, 8 dB 9, 6 dB 10; none of them started an utterance in 20 s of pink,
+white or brown noise at any level. 8 rather than 6 keeps headroom for noise that fluctuates more
+than those."""
+
+NOISE_WINDOW_MS = 3_000
+"""The noise floor is measured over this much recent audio: long enough to always hold pauses
+between words (so a question does not become its own floor), short enough to follow a fan
+switched on."""
+
+NOISE_PERCENTILE = 10.0
+"""The noise floor is this percentile of the frame levels in the window: the quiet moments. It
+follows noise up as well as down whatever the frames are judged to be; a floor that only rose on
+non-speech frames stayed stuck under steady noise louder than ``MIN_SPEECH_DBFS +
+SPEECH_MARGIN_DB``, so every frame was speech and no utterance ever ended before the 15 s cut."""
 
 MIN_SPEECH_DBFS = -55.0
 """Frames quieter than this are never speech (digital silence, idle devices)."""
@@ -84,24 +99,27 @@ class Endpointer:
 
 
 class EnergyDetector:
-    """Speech when a frame is clearly louder than the slowly tracked noise floor."""
+    """Speech when a frame is clearly louder than the room's noise floor (minimum statistics: the
+    quiet end of the last few seconds of levels)."""
 
-    def __init__(self, margin_db: float = SPEECH_MARGIN_DB, floor_db: float = MIN_SPEECH_DBFS):
+    def __init__(
+        self,
+        margin_db: float = SPEECH_MARGIN_DB,
+        floor_db: float = MIN_SPEECH_DBFS,
+        window_frames: int = NOISE_WINDOW_MS // FRAME_MS,
+    ):
         self.margin_db = margin_db
         self.min_db = floor_db
         self.noise_db = floor_db
+        self._levels: deque[float] = deque(maxlen=window_frames)
 
     def __call__(self, frame: bytes) -> bool:
         samples = np.frombuffer(frame, dtype="<i2").astype(np.float32)
         rms = float(np.sqrt(np.mean(samples * samples))) if len(samples) else 0.0
         level = 20 * math.log10(max(rms, 1.0) / 32768.0)
-        speech = level > max(self.noise_db + self.margin_db, self.min_db)
-        # The floor falls fast (quiet moments) and rises slowly (steady noise), never on speech.
-        if level < self.noise_db:
-            self.noise_db = 0.7 * self.noise_db + 0.3 * level
-        elif not speech:
-            self.noise_db = 0.98 * self.noise_db + 0.02 * level
-        return speech
+        self._levels.append(level)
+        self.noise_db = float(np.percentile(self._levels, NOISE_PERCENTILE))
+        return level > max(self.noise_db + self.margin_db, self.min_db)
 
 
 @dataclass(frozen=True)
@@ -115,11 +133,12 @@ class Segment:
 def segment(
     frames: Iterable[bytes],
     endpointer: Endpointer | None = None,
-    detector: EnergyDetector | None = None,
+    detector: Callable[[bytes], bool] | None = None,
     preroll_ms: int = PREROLL_MS,
 ) -> Iterator[Segment]:
     """Utterance events from a stream of frames: START carries the pre-roll and the start-up
-    frames, SPEECH each following frame, END the last one."""
+    frames, SPEECH each following frame, END the last one. ``detector`` says whether a frame is
+    speech (default: a new :class:`EnergyDetector`)."""
     endpointer = endpointer or Endpointer()
     detector = detector or EnergyDetector()
     keep = endpointer.start_frames + max(0, preroll_ms // endpointer.frame_ms)
