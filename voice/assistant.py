@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from voice.audio import MAX_QUESTION_SECONDS, Pcm, read_audio
 from voice.config import Settings
 from voice.match import THRESHOLD, Matcher, MatchResult
 from voice.seeds import KnowledgeBase, load_knowledge_base
+from voice.terms import Analyzer, parse_synonyms, synonym_files
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,9 @@ class Answer:
     runner_up_id: int | None = None
     runner_up_score: float | None = None
     audio_seconds: float | None = None
+    best_id: int | None = None
+    """The best-scoring entry even when its score is below the threshold (``id`` is then None);
+    ``voice eval`` uses it to show what other thresholds would do."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,6 +71,7 @@ def answer_from(
         runner_up_id=runner.entry.id if runner else None,
         runner_up_score=round(runner.score, 1) if runner else None,
         audio_seconds=round(audio_seconds, 3) if audio_seconds is not None else None,
+        best_id=result.best.entry.id if result.best else None,
     )
 
 
@@ -78,10 +84,11 @@ class Assistant:
         choice: EngineChoice,
         threshold: float = THRESHOLD,
         max_seconds: float = MAX_QUESTION_SECONDS,
+        synonyms: Sequence[Sequence[str]] = (),
     ) -> None:
         self.kb = kb
         self.max_seconds = max_seconds
-        self.matcher = Matcher(kb, threshold)
+        self.matcher = Matcher(kb, threshold, Analyzer(synonyms))
         self.choice = choice
         self._recognizer: Recognizer | None = None
 
@@ -89,10 +96,15 @@ class Assistant:
     def from_settings(cls, settings: Settings) -> Assistant:
         """Load the knowledge base and choose the engine; raises VoiceError with a clear message."""
         kb = load_knowledge_base(settings.seeds)
+        synonyms = [
+            group
+            for path in synonym_files(settings.seeds)
+            for group in parse_synonyms(path.read_text(encoding="utf-8-sig"))
+        ]
         choice = choose_engine(
             settings.engine, settings.model, find_vosk_models(settings.models_root)
         )
-        return cls(kb, choice, settings.threshold, settings.max_seconds)
+        return cls(kb, choice, settings.threshold, settings.max_seconds, synonyms)
 
     @property
     def engine(self) -> str:

@@ -1,0 +1,99 @@
+"""The matcher picks the entry a person meant, and declines what the knowledge base can't answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from voice.match import THRESHOLD, Matcher
+from voice.seeds import KnowledgeBase, load_knowledge_base, parse_seeds
+from voice.terms import Analyzer, parse_synonyms
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_knowledge_base(SEEDS))
+
+
+@pytest.mark.parametrize(
+    "said, expected",
+    [
+        ("what went wrong with the peace negotiations in ukraine", 1),  # WRatio picked 4 here
+        ("why did the peace talks fail", 1),
+        ("so are the europeans blocking peace", 2),
+        ("any news from the front line", 3),
+        ("will they start negotiating again soon", 4),
+        ("does moscow want to negotiate", 5),
+        ("what is the kremlin's stance", 5),
+    ],
+)
+def test_paraphrases_find_their_entry(matcher: Matcher, said: str, expected: int) -> None:
+    result = matcher.match([said])
+    assert result.entry is not None and result.entry.id == expected, result.best
+    assert result.score >= THRESHOLD
+    assert result.answer == result.entry.answer
+
+
+@pytest.mark.parametrize(
+    "said", ["where is the nearest toilet", "what time does the museum close", "tell me a joke", ""]
+)
+def test_unrelated_questions_get_the_fallback_with_suggestions(matcher: Matcher, said: str) -> None:
+    result = matcher.match([said])
+    assert result.entry is None
+    assert result.answer.startswith("Sorry, I ")
+    assert result.answer.count('"') == 4  # two suggested questions, quoted
+    suggested = [q for q in (e.question for e in matcher.kb.entries) if q in result.answer]
+    assert len(suggested) == 2
+
+
+def test_scores_are_between_0_and_100_and_ranked(matcher: Matcher) -> None:
+    result = matcher.match(["could peace talks resume soon"])
+    scores = [c.score for c in result.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 100 for s in scores)
+    assert result.best is not None and result.best.entry.id == 4
+    assert result.score > 90
+    assert result.runner_up is not None and result.runner_up.score < result.score
+
+
+def test_nbest_consensus_outweighs_one_lucky_alternative(matcher: Matcher) -> None:
+    lucky = matcher.match(["recent your what"])
+    consensus = matcher.match(
+        ["where is the nearest toilet", "where is the near us toilet", "recent your what"]
+    )
+    assert consensus.score < lucky.score
+    assert consensus.entry is None
+
+
+def test_author_phrasings_are_matched_like_the_question() -> None:
+    text = "Where are the toilets?\n~ where can I wash my hands\nDownstairs, on the left.\n-\n"
+    text += "When do you open?\nAt nine.\n"
+    entries, _ = parse_seeds(text, "kb.txt")
+    matcher = Matcher(KnowledgeBase(tuple(entries)))
+    result = matcher.match(["where can i wash my hands please"])
+    assert result.entry is not None and result.entry.id == 1
+    assert result.best is not None and result.best.phrasing == "where can I wash my hands"
+
+
+def test_synonym_groups_fold_inflections_and_phrases() -> None:
+    analyzer = Analyzer(parse_synonyms("cloakroom, coat check, wardrobe\n"))
+    assert analyzer.terms("Where is the coat check?") == analyzer.terms("where's the cloakroom")
+    assert analyzer.terms("negotiating") == analyzer.terms("the negotiations")
+    assert analyzer.terms("Moscow") == analyzer.terms("the Kremlin") == analyzer.terms("Russia")
+    assert parse_synonyms("# comment\nsolo\na, b # trailing\n") == [["a", "b"]]
+
+
+def test_synonyms_file_beside_the_seeds_is_used(tmp_path: Path) -> None:
+    from voice import Assistant, Settings
+
+    (tmp_path / "kb.txt").write_text(
+        "Where is the cloakroom?\nDownstairs.\n-\nWhen do you open?\nAt nine.\n"
+    )
+    plain = Assistant.from_settings(Settings(seeds=tmp_path)).ask_text("where do i leave my coat")
+    (tmp_path / "venue.synonyms").write_text("cloakroom, leave my coat, coat check\n")
+    taught = Assistant.from_settings(Settings(seeds=tmp_path)).ask_text("where do i leave my coat")
+    assert plain.id is None
+    assert taught.id == 1

@@ -1,0 +1,95 @@
+"""Text -> the terms the matcher compares: words, with everyday synonyms folded together,
+function words dropped and endings stemmed ("negotiating" and "negotiations" are one term)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+from voice.text import words
+
+SYNONYM_SUFFIX = ".synonyms"
+
+STOPWORDS = frozenset(
+    """
+    a an the and or but if of to in on at by for with about from into over under as is are was
+    were be been being am do does did doing have has had having it its it's this that these those
+    there here what which who whom whose when where how i me my we our you your he she him her his
+    they them their can could would should will shall may might must so than then too very just
+    also not no any some all more most such own same other s t don't isn't aren't what's who's
+    let's tell please know like um uh oh well okay ok hey hello going get got really right now
+    """.split()  # noqa: SIM905
+)
+"""Words that say little about which question was asked. "why" and "where" stay out of this list
+on purpose where they separate questions; "what"/"how" are too common in questions to help."""
+
+
+def parse_synonyms(text: str) -> list[list[str]]:
+    """Groups of equivalent phrases, one comma-separated group per line; # starts a comment."""
+    groups = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            group = [" ".join(words(item)) for item in line.split(",")]
+            groups.append([g for g in group if g])
+    return [g for g in groups if len(g) > 1]
+
+
+@functools.cache
+def builtin_synonyms() -> tuple[tuple[str, ...], ...]:
+    text = resources.files("voice").joinpath("data/synonyms.txt").read_text(encoding="utf-8")
+    return tuple(tuple(g) for g in parse_synonyms(text))
+
+
+def synonym_files(seeds: Path) -> list[Path]:
+    """``*.synonyms`` files beside the seed files (a seed folder's, or a seed file's folder)."""
+    folder = seeds if seeds.is_dir() else seeds.parent
+    return sorted(folder.glob(f"*{SYNONYM_SUFFIX}")) if folder.is_dir() else []
+
+
+class Analyzer:
+    """Turns text into matcher terms: words are stemmed, synonym phrases (stemmed too, so every
+    inflection counts) are replaced by their group's first member, longest phrase first, and
+    function words are dropped."""
+
+    def __init__(self, synonym_groups: Iterable[Iterable[str]] = ()) -> None:
+        import Stemmer
+
+        self._stemmer = Stemmer.Stemmer("english")
+        self._stems: dict[str, str] = {}
+        self._stopstems = frozenset(self._stem(w) for w in STOPWORDS)
+        self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for group in (*builtin_synonyms(), *synonym_groups):
+            stemmed = [tuple(self._stem(w) for w in member.split()) for member in group]
+            for member in stemmed:
+                self._phrases.setdefault(member, stemmed[0])
+        self._longest = max((len(k) for k in self._phrases), default=1)
+
+    def _fold_synonyms(self, stems: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(stems):
+            for size in range(min(self._longest, len(stems) - i), 0, -1):
+                canonical = self._phrases.get(tuple(stems[i : i + size]))
+                if canonical is not None:
+                    out.extend(canonical)
+                    i += size
+                    break
+            else:
+                out.append(stems[i])
+                i += 1
+        return out
+
+    def _stem(self, word: str) -> str:
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = self._stems[word] = self._stemmer.stemWord(word.replace("'", ""))
+        return stem
+
+    def terms(self, text: str) -> list[str]:
+        """Content terms of ``text``; when it has none (e.g. "what is it"), all its words."""
+        folded = self._fold_synonyms([self._stem(w) for w in words(text)])
+        content = [t for t in folded if t not in self._stopstems]
+        return content or folded
