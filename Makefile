@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUN_PACKAGES := espeak-ng libespeak-ng1 libportaudio2
 # Needed by the tests: voices and tools that make test speech, and a real (virtual) sound server.
 TEST_PACKAGES := $(RUN_PACKAGES) flite festival festvox-kallpc16k sox libsox-fmt-all \
-	pulseaudio pulseaudio-utils libasound2-plugins alsa-utils
+	pulseaudio pulseaudio-utils libasound2-plugins alsa-utils chromium
 
 .PHONY: run test bench install install-test lint typecheck clean
 

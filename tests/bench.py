@@ -1,0 +1,247 @@
+"""`make bench`: the standard evaluation, written into BENCHMARKS.md.
+
+Synthesizes the standard test set (every seed question and the built-in phrasings and
+out-of-domain questions, six voices, clean / pink noise at 10 dB / a competing talker at 10 dB),
+evaluates it with every engine available (PocketSphinx always; Vosk when an English Vosk model is
+under models/), writes an HTML report per engine under out/bench/, a screenshot of the first one
+to docs/eval-report.png, and replaces the section between the markers below in BENCHMARKS.md
+(other sections of that file are left alone).
+
+Run: make bench   (or .venv/bin/python -m tests.bench [--out DIR] [--no-screenshot])
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from voice.asr import find_vosk_models
+from voice.config import Settings
+from voice.evaluate import best_threshold, evaluate, summarize, summarize_groups, sweep
+from voice.manifest import read_manifest
+from voice.progress import ProgressBar
+from voice.report import Evaluation, fmt, write_report
+from voice.seeds import load_knowledge_base
+from voice.testset import (
+    DEFAULT_VOICES,
+    Conditions,
+    data_file,
+    make_testset,
+    read_out_of_domain,
+    read_phrasings,
+    utterances,
+)
+
+PROJECT = Path(__file__).resolve().parent.parent
+BENCHMARKS = PROJECT / "BENCHMARKS.md"
+SCREENSHOT = PROJECT / "docs" / "eval-report.png"
+START = "<!-- voice-eval-baseline:start -->"
+END = "<!-- voice-eval-baseline:end -->"
+CONDITIONS = Conditions(noise_snr=(10.0,), babble_snr=(10.0,))
+SEED = 0
+GROUPINGS = ("condition", "voice", "kind")
+COLUMNS = (
+    ("files", "files", "count"),
+    ("in_domain_accuracy", "in-domain top-1", "rate"),
+    ("ood_rejection_rate", "OOD rejection", "rate"),
+    ("false_accept_rate", "false accept", "rate"),
+    ("false_reject_rate", "false reject", "rate"),
+    ("accuracy", "accuracy", "rate"),
+    ("wer", "WER", "rate"),
+    ("mean_seconds", "mean s", "seconds"),
+    ("p95_seconds", "p95 s", "seconds"),
+    ("rtf", "RTF", "factor"),
+)
+
+
+def engines(models_root: Path) -> tuple[list[tuple[str, Path | None]], str]:
+    """The engines to run and a sentence about Vosk."""
+    found = [m for m in find_vosk_models(models_root) if "-en-" in f"-{m.name.lower()}-"]
+    chosen: list[tuple[str, Path | None]] = [("pocketsphinx", None)]
+    if found:
+        chosen.append(("vosk", found[0]))
+        return chosen, f"Vosk model: {found[0].name}."
+    note = (
+        f"Vosk: not run, no English Vosk model under {models_root}/ "
+        "(put e.g. vosk-model-small-en-us-0.15 there and run `make bench` again)."
+    )
+    return chosen, note
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            kib = int(handle.readline().split()[1])
+        memory = f", {kib / 1024 / 1024:.1f} GiB memory"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"`{' '.join(platform.uname())}`, {os.cpu_count()} cores{memory}"
+
+
+def commit() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=PROJECT
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "voice", "seeds"],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return f"{head}{' + uncommitted changes' if dirty else ''}" if head else "unknown"
+
+
+def table(rows: list[tuple[str, dict[str, Any]]], first: str) -> list[str]:
+    head = [first, *(title for _, title, _ in COLUMNS)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, summary in rows:
+        cells = [fmt(summary.get(key), kind) for key, _, kind in COLUMNS]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def section(runs: list[dict[str, Any]], files: int, note: str, command: str) -> str:
+    today = datetime.date.today().isoformat()
+    lines = [
+        START,
+        "## Spoken question answering: the `voice eval` baseline",
+        "",
+        f"Measured {today} on {machine()}; code at {commit()}.",
+        f"Reproduce with `{command}`. {note}",
+        "",
+        f"The standard synthetic set: {files} clips. Every seed question and the built-in extra "
+        "phrasings (`voice/data/phrasings.tsv`, in-domain) and out-of-domain questions "
+        "(`voice/data/out_of_domain.tsv`, half near the domain), spoken by "
+        f"{', '.join(DEFAULT_VOICES)}, each clean, in pink noise at 10 dB SNR and with a "
+        f"competing talker at 10 dB (seed {SEED}). Synthetic speech is easier than people: "
+        "treat these numbers as an upper bound and as the baseline that changes to the "
+        "recognizer and matcher are measured against.",
+        "",
+    ]
+    for run in runs:
+        best = run["best"]
+        lines += [f"### {run['engine']} (threshold {run['threshold']:g})", ""]
+        lines += table([("all", run["summary"])], "set")
+        lines.append("")
+        for grouping in GROUPINGS:
+            lines += table(list(run["groups"][grouping].items()), grouping)
+            lines.append("")
+        if best is not None:
+            lines.append(
+                f"Best threshold on this set: {best['threshold']:g} (accuracy "
+                f"{fmt(best['accuracy'], 'rate')}, "
+                f"in-domain {fmt(best['in_domain_accuracy'], 'rate')}, "
+                f"OOD rejection {fmt(best['ood_rejection_rate'], 'rate')}). "
+                f"Whole run: {run['wall']:.0f} s wall clock on {run['jobs']} workers."
+            )
+            lines.append("")
+    lines.append(f"![The HTML report of this run](docs/{SCREENSHOT.name})")
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def update_benchmarks(text: str) -> None:
+    if BENCHMARKS.exists():
+        old = BENCHMARKS.read_text(encoding="utf-8")
+    else:
+        old = "# Benchmarks\n\nEach section is written by the command it names; re-run it.\n"
+    if START in old and END in old:
+        before, rest = old.split(START, 1)
+        after = rest.split(END, 1)[1].lstrip("\n")
+        new = before + text + ("\n" + after if after else "")
+    else:
+        new = old.rstrip("\n") + "\n\n" + text
+    BENCHMARKS.write_text(new, encoding="utf-8")
+
+
+def screenshot(report: Path, out: Path) -> None:
+    from tests.test_report_browser import open_browser
+
+    for browser in open_browser():
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.goto(report.as_uri())
+        height = min(2300, int(page.evaluate("document.body.scrollHeight")))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(
+            path=str(out), full_page=True, clip={"x": 0, "y": 0, "width": 1100, "height": height}
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=PROJECT / "out" / "bench")
+    parser.add_argument("--no-screenshot", action="store_true")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    defaults = Settings.defaults()
+    kb = load_knowledge_base(defaults.seeds)
+    texts = utterances(
+        kb,
+        read_phrasings(data_file("phrasings.tsv"), kb),
+        read_out_of_domain(data_file("out_of_domain.tsv")),
+    )
+    testset = make_testset(
+        kb,
+        args.out / "testset",
+        texts,
+        DEFAULT_VOICES,
+        conditions=CONDITIONS,
+        seed=SEED,
+        jobs=args.jobs,
+        progress=ProgressBar("synthesizing"),
+    )
+    if testset.missing_voices:
+        print(f"bench: voices not installed: {', '.join(testset.missing_voices)}", file=sys.stderr)
+    samples = read_manifest(testset.manifest, kb)
+    chosen, note = engines(defaults.models_root)
+    runs = []
+    for engine, model in chosen:
+        settings = Settings(
+            seeds=defaults.seeds, engine=engine, model=model, models_root=defaults.models_root
+        )
+        started = time.perf_counter()
+        results = evaluate(samples, settings, args.jobs, ProgressBar(f"evaluating ({engine})"))
+        wall = time.perf_counter() - started
+        evaluation = Evaluation(
+            source=f"standard synthetic set ({len(samples)} clips)",
+            engine=engine,
+            threshold=settings.threshold,
+            results=results,
+            summary=summarize(results),
+            groups=summarize_groups(results, GROUPINGS),
+            questions={e.id: e.question for e in kb.entries},
+            base=testset.manifest.parent,
+        )
+        report = write_report(evaluation, args.out / f"report-{engine}")
+        print(f"bench: {engine}: {fmt(evaluation.summary['accuracy'], 'rate')}; report {report}")
+        if not args.no_screenshot and not runs:
+            screenshot(report, SCREENSHOT)
+        runs.append(
+            {
+                "engine": engine,
+                "threshold": settings.threshold,
+                "summary": evaluation.summary,
+                "groups": evaluation.groups,
+                "best": best_threshold(sweep(results)),
+                "wall": wall,
+                "jobs": min(args.jobs, len(samples)),
+            }
+        )
+    update_benchmarks(section(runs, len(samples), note, "make bench"))
+    print(f"bench: wrote {BENCHMARKS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
