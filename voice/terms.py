@@ -20,7 +20,7 @@ STOPWORDS = frozenset(
     they them their can could would should will shall may might must so than then too very just
     also not no any some all more most such own same other s t don't isn't aren't what's who's
     let's tell please know like um uh oh well okay ok hey hello going get got really right now
-    """.split()  # noqa: SIM905
+    """.split()
 )
 """Words that say little about which question was asked. "why" and "where" stay out of this list
 on purpose where they separate questions; "what"/"how" are too common in questions to help."""
@@ -66,11 +66,16 @@ class Analyzer:
             for member in stemmed:
                 self._phrases.setdefault(member, stemmed[0])
         self._longest = max((len(k) for k in self._phrases), default=1)
+        self._phrase_starts = frozenset(k[0] for k in self._phrases)
 
     def _fold_synonyms(self, stems: list[str]) -> list[str]:
         out: list[str] = []
         i = 0
         while i < len(stems):
+            if stems[i] not in self._phrase_starts:
+                out.append(stems[i])
+                i += 1
+                continue
             for size in range(min(self._longest, len(stems) - i), 0, -1):
                 canonical = self._phrases.get(tuple(stems[i : i + size]))
                 if canonical is not None:

@@ -15,7 +15,10 @@ def words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
     out = []
     for token in _NOT_WORD.split(text):
-        token = _EDGE_APOSTROPHES.sub("", token.replace("_", ""))
+        if "_" in token:
+            token = token.replace("_", "")
+        if token[:1] == "'" or token[-1:] == "'":
+            token = _EDGE_APOSTROPHES.sub("", token)
         if token:
             out.append(token)
     return out
