@@ -17,7 +17,9 @@ test: install-test lint typecheck
 	$(BIN)/pytest
 
 bench: install-test
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench --set standard
+	$(BIN)/python -m tests.bench --set holdout --no-screenshot
+	$(BIN)/python -m tests.bench_pipeline
 
 install: $(VENV)/.installed
 	@contrib/ensure-system-packages $(RUN_PACKAGES)
