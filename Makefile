@@ -20,6 +20,7 @@ bench: install-test
 	$(BIN)/python -m tests.bench --set standard
 	$(BIN)/python -m tests.bench --set holdout --no-screenshot
 	$(BIN)/python -m tests.bench_pipeline
+	$(BIN)/python -m tests.bench_kiosk
 
 install: $(VENV)/.installed
 	@contrib/ensure-system-packages $(RUN_PACKAGES)

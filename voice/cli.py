@@ -113,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
         "devices", help="list audio devices", description="List audio devices."
     )
     devices.set_defaults(run=cmd_devices)
+
+    from voice import cli_eval  # eval and testset live there (cli.py would grow too long)
+
+    cli_eval.add_parsers(sub, common)
+    from voice import cli_kiosk  # the unattended appliance has many options of its own
+
+    cli_kiosk.add_parser(sub, common)
     return parser
 
 
@@ -156,6 +163,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not args.files and not args.text:
         raise VoiceError('nothing to answer: give audio FILEs or --text "a question"')
     assistant = Assistant.from_settings(_settings(args))
+    if args.files:
+        # A model that cannot load is the whole command failing (exit 2), not each file.
+        assistant.recognizer  # noqa: B018
     speaker = None
     if args.say or args.save_dir:
         from voice.tts import Pyttsx3Speaker
@@ -201,29 +211,32 @@ def _report_input_error(name: str, exc: VoiceError, as_json: bool) -> None:
 
 
 def cmd_listen(args: argparse.Namespace) -> int:
-    from voice.devices import resolve_device
     from voice.listen import ListenOptions, listen
     from voice.tts import Pyttsx3Speaker
 
-    resolve_device(args.device, kind="input")  # fail fast, before loading any model
     assistant = Assistant.from_settings(_settings(args))
-    assistant.recognizer  # load now, so the first question is answered at once  # noqa: B018
     options = ListenOptions(
         input_device=args.device,
         output_device=args.output_device,
         speak=not args.no_speak,
         max_questions=args.max_questions,
     )
-    print(
-        f"Listening ({assistant.engine}, {len(assistant.kb)} questions). Ask away; Ctrl-C stops.",
-        file=sys.stderr,
-        flush=True,
+    prompt = (
+        f"Listening ({assistant.engine}, {len(assistant.kb)} questions). Ask away; Ctrl-C stops."
     )
+
+    def ready() -> None:
+        """Once the microphone is live, and again (shorter) after each spoken answer."""
+        nonlocal prompt
+        print(prompt, file=sys.stderr, flush=True)
+        prompt = "Listening."
+
     listen(
         assistant,
         None if args.no_speak else Pyttsx3Speaker(),
         options,
         lambda answer: _print_answer(answer, args.json),
+        on_ready=ready,
     )
     return EXIT_OK
 

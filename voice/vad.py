@@ -97,6 +97,12 @@ class Endpointer:
     def start_frames(self) -> int:
         return self._start_frames
 
+    @property
+    def silence_frames(self) -> int:
+        """Non-speech frames since the last speech frame of the current utterance (0 outside
+        one): a listener can get ready for the end before it comes."""
+        return self._silence if self.in_utterance else 0
+
 
 class EnergyDetector:
     """Speech when a frame is clearly louder than the room's noise floor (minimum statistics: the

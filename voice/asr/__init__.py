@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from voice.errors import ModelError
 
@@ -46,6 +46,24 @@ class RecognizerStream(Protocol):
 
     def finish(self) -> Transcript:
         """End the utterance and return the final transcript."""
+
+
+@runtime_checkable
+class LiveFinish(Protocol):
+    """A stream that can end its utterance from its live decode, without a second pass."""
+
+    def finish_live(self) -> Transcript:
+        """Like ``finish()``, from what :meth:`RecognizerStream.partial` has decoded so far."""
+
+
+def finish_quickly(stream: RecognizerStream) -> Transcript:
+    """The final transcript as fast as the engine can give it: from the live decode when the
+    stream offers one (PocketSphinx's ``finish()`` decodes the whole utterance again for batch
+    cepstral-mean accuracy), else ``finish()`` (Vosk decodes live anyway). For a listener
+    waiting on the answer; files use ``finish()``."""
+    if isinstance(stream, LiveFinish):
+        return stream.finish_live()
+    return stream.finish()
 
 
 class Recognizer(Protocol):

@@ -9,8 +9,10 @@ speech are still transcribed word by word rather than forced onto a seed sentenc
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
+import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import Any
 
 from voice.asr import Transcript
 from voice.asr.general_english import common_words
+from voice.cache import cache_dir
 from voice.text import sentences
 
 log = logging.getLogger(__name__)
@@ -36,6 +39,14 @@ none 58 (word error rate 0.58); 5,000 at 0.1: 65 (WER 0.43); 5,000 at 0.3: 67; 2
 
 GENERAL_MASS = 1.0
 """Weight of the common words relative to the seed text's own word counts (see GENERAL_WORDS)."""
+
+LM_MAX_WORDS = 150_000
+"""Seed text used for the language model, questions first. Building takes about 14 s per
+million words (pure-Python n-gram counting): a 100,000-entry knowledge base has 5 million words
+of questions and answers, and its first start must stay under 10 s. Small knowledge bases
+(the 5-entry seeds have 400 words) are used whole."""
+
+LM_CACHE_VERSION = 1
 
 LM_DISCOUNT = 0.5
 """Absolute share of probability mass kept for unseen n-grams (backoff), so word orders not in
@@ -76,6 +87,56 @@ def build_arpa(corpus: Iterable[str], general: Sequence[tuple[str, float]] = ())
     return out.getvalue()
 
 
+def domain_corpus(texts: Iterable[str], max_words: int) -> list[str]:
+    """Normalised sentences of ``texts`` in order (questions come first), up to ``max_words``."""
+    corpus: list[str] = []
+    total = 0
+    for text in texts:
+        for sentence in sentences(text):
+            total += sentence.count(" ") + 1
+            if total > max_words:
+                log.info("language model built from the first %d words of the seeds", max_words)
+                return corpus
+            corpus.append(sentence)
+    return corpus
+
+
+def cached_domain_model(corpus: list[str], model: Path) -> tuple[Path, Path]:
+    """The language model and dictionary for ``corpus``, built once and kept in the cache
+    (keyed by the corpus and the build settings), so a restart does not rebuild them."""
+    key = hashlib.sha256(
+        repr((LM_CACHE_VERSION, GENERAL_WORDS, GENERAL_MASS, LM_DISCOUNT, corpus)).encode()
+    ).hexdigest()[:24]
+    folder = cache_dir() / "lm" / key
+    lm_path, dict_path = folder / "domain.arpa", folder / "domain.dict"
+    if lm_path.exists() and dict_path.exists():
+        return lm_path, dict_path
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{key}-", dir=folder.parent))
+    build_domain_model(corpus, model, staging / lm_path.name, staging / dict_path.name)
+    try:
+        staging.rename(folder)
+    except OSError:  # another process built it first: use theirs
+        shutil.rmtree(staging, ignore_errors=True)
+    return lm_path, dict_path
+
+
+def build_domain_model(corpus: list[str], model: Path, lm_path: Path, dict_path: Path) -> None:
+    """Write the domain language model (with common English words mixed in) and a dictionary
+    holding only its words, which loads in a fraction of the time of the full dictionary."""
+    general = common_words(model / "en-us.lm.bin", model / "cmudict-en-us.dict", GENERAL_WORDS)
+    wanted = {w for s in corpus for w in s.split()} | {w for w, _ in general}
+    pronunciations = read_pronunciations(model / "cmudict-en-us.dict", wanted)
+    known = {line.split(" ", 1)[0].split("(", 1)[0] for line in pronunciations}
+    unknown = sorted(wanted - known)
+    if unknown:
+        log.debug("words without a pronunciation, left out of the language model: %s", unknown)
+    kept = [" ".join(w for w in s.split() if w in known) for s in corpus]
+    general = [(w, p) for w, p in general if w in known]
+    lm_path.write_text(build_arpa([s for s in kept if s], general), encoding="utf-8")
+    dict_path.write_text("\n".join(pronunciations) + "\n", encoding="utf-8")
+
+
 class PocketSphinxRecognizer:
     """One decoder (the acoustic model is loaded once); one utterance at a time."""
 
@@ -91,10 +152,9 @@ class PocketSphinxRecognizer:
             samprate=16000,
             loglevel="FATAL",
         )
-        self._workdir = tempfile.TemporaryDirectory(prefix="voice-ps-")
-        corpus = [s for text in vocabulary for s in sentences(text)]
+        corpus = domain_corpus(vocabulary, LM_MAX_WORDS)
         if corpus:
-            lm_path, dict_path = self._domain_model(corpus, model, Path(self._workdir.name))
+            lm_path, dict_path = cached_domain_model(corpus, model)
             config["lm"] = str(lm_path)
             config["dict"] = str(dict_path)
         else:
@@ -103,24 +163,6 @@ class PocketSphinxRecognizer:
         self._decoder = Decoder(config)
         self._initial_cmn = self._decoder.get_cmn(False)
         self._active: _PocketSphinxStream | None = None
-
-    @staticmethod
-    def _domain_model(corpus: list[str], model: Path, workdir: Path) -> tuple[Path, Path]:
-        general = common_words(model / "en-us.lm.bin", model / "cmudict-en-us.dict", GENERAL_WORDS)
-        wanted = {w for s in corpus for w in s.split()} | {w for w, _ in general}
-        pronunciations = read_pronunciations(model / "cmudict-en-us.dict", wanted)
-        known = {line.split(" ", 1)[0].split("(", 1)[0] for line in pronunciations}
-        unknown = sorted(wanted - known)
-        if unknown:
-            log.debug("words without a pronunciation, left out of the language model: %s", unknown)
-        kept = [" ".join(w for w in s.split() if w in known) for s in corpus]
-        kept = [s for s in kept if s]
-        lm_path = workdir / "domain.arpa"
-        general = [(w, p) for w, p in general if w in known]
-        lm_path.write_text(build_arpa(kept, general), encoding="utf-8")
-        dict_path = workdir / "domain.dict"
-        dict_path.write_text("\n".join(pronunciations) + "\n", encoding="utf-8")
-        return lm_path, dict_path
 
     def stream(self) -> _PocketSphinxStream:
         if self._active is not None:
@@ -177,6 +219,27 @@ class _PocketSphinxStream:
         try:
             for i, nbest in enumerate(decoder.nbest()):
                 if i >= NBEST or nbest is None:  # the iterator ends with None on some lattices
+                    break
+                alternatives.append(nbest.hypstr)
+        except RuntimeError:  # no lattice (e.g. silence): nothing to add
+            pass
+        return Transcript(best, tuple(a for a in alternatives if a and a != best))
+
+    def finish_live(self) -> Transcript:
+        """End the utterance from the live decode (see :func:`voice.asr.finish_quickly`): only
+        the audio not yet decoded by :meth:`partial` and the second (forward-flat) pass are left,
+        about 0.1 s for a 3 s question where :meth:`finish` decodes it all again (0.3-0.9 s).
+        The price is the streaming cepstral mean instead of the batch one (BENCHMARKS.md)."""
+        decoder: Any = self._decoder
+        self.partial()
+        decoder.end_utt()
+        self._live = False
+        hyp = decoder.hyp()
+        best = hyp.hypstr if hyp else ""
+        alternatives = []
+        try:
+            for i, nbest in enumerate(decoder.nbest()):
+                if i >= NBEST or nbest is None:
                     break
                 alternatives.append(nbest.hypstr)
         except RuntimeError:  # no lattice (e.g. silence): nothing to add

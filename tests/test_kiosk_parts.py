@@ -1,0 +1,194 @@
+"""The kiosk's parts without a sound card: the answer cache, the spoken commands, the seed
+watcher, and the loop itself driven by recorded questions as fast as it goes."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.kiosk_fakes import (
+    FrameFeed,
+    InstantPlayer,
+    ToneSpeaker,
+    question_frames,
+    silence,
+    write_seeds,
+)
+from tests.speech import synthesize
+from voice.answer_cache import AnswerCache
+from voice.commands import Command, Commands
+from voice.config import Settings
+from voice.interaction_log import InteractionLog
+from voice.kiosk import Kiosk, KioskEvent
+from voice.knowledge import FALLBACK_PROMPT, KioskAssistant, Knowledge, build_knowledge
+from voice.reload import SeedWatcher
+from voice.seeds import load_knowledge_base
+
+# -- answer cache ---------------------------------------------------------------------------
+
+
+def test_cache_renders_once_and_again_only_what_changed(tmp_path: Path) -> None:
+    speaker = ToneSpeaker()
+    cache = AnswerCache(speaker, "en", 200, tmp_path)
+    report = cache.prepare(["one answer", "two answer", "one answer"])
+    assert (report.rendered, report.reused, report.failed) == (2, 0, ())
+    again = AnswerCache(speaker, "en", 200, tmp_path)
+    report = again.prepare(["one answer", "two answer changed"])
+    assert (report.rendered, report.reused) == (1, 1)
+    assert speaker.rendered == ["one answer", "two answer", "two answer changed"]
+    assert again.get("one answer").seconds == pytest.approx(cache.get("one answer").seconds)
+
+
+def test_cache_key_holds_voice_and_rate(tmp_path: Path) -> None:
+    paths = {
+        AnswerCache(ToneSpeaker(), voice, rate, tmp_path).path("same text")
+        for voice, rate in (("en", 200), ("en", 180), ("en-us", 200))
+    }
+    assert len(paths) == 3
+
+
+def test_one_answer_that_cannot_be_rendered_does_not_stop_the_others(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = AnswerCache(ToneSpeaker(broken=["bad one"]), "en", 200, tmp_path)
+    report = cache.prepare(["good one", "bad one", "good two"])
+    assert report.rendered == 2
+    assert [text for text, _ in report.failed] == ["bad one"]
+    assert "no audio for 'bad one'" in caplog.text
+    assert cache.get("good two").seconds > 0
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "command"),
+    [
+        ("stop", Command.STOP),
+        ("stop please", Command.STOP),
+        ("say that again", Command.REPEAT),
+        ("repeat", Command.REPEAT),
+        ("where do i stop the car", None),
+        ("could peace talks resume soon", None),
+        ("", None),
+    ],
+)
+def test_a_command_is_almost_all_that_was_said(said: str, command: Command | None) -> None:
+    assert Commands().find(said) is command
+
+
+# -- seed watcher ---------------------------------------------------------------------------
+
+
+def test_watcher_takes_a_good_edit_and_keeps_the_old_seeds_on_a_broken_one(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Where is the exit?\nBehind you.\n")
+    watcher = SeedWatcher(seeds, load_knowledge_base(seeds), poll_seconds=0.01)
+
+    def settle(at: float) -> object:
+        watcher.poll(at)  # sees the change
+        return watcher.poll(at + 1.0)  # loads it once it has settled
+
+    (seeds / "a.txt").write_text("Where is the exit?\nTo your left.\n")
+    os.utime(seeds / "a.txt", ns=(1, 1))
+    kb = settle(100.0)
+    assert kb is not None and kb.entries[0].answer == "To your left."  # type: ignore[attr-defined]
+
+    (seeds / "a.txt").write_text("Where is the exit?\n-\nWhere is the bar?\nUpstairs.\n")
+    os.utime(seeds / "a.txt", ns=(2, 2))
+    assert settle(200.0) is None
+    assert "has no answer" in (watcher.rejected or "")
+    assert watcher.current.entries[0].answer == "To your left."
+
+    (seeds / "a.txt").write_bytes(b"\xff\xfe not text")
+    os.utime(seeds / "a.txt", ns=(3, 3))
+    assert settle(300.0) is None
+    assert "no entries found" in (watcher.rejected or "")
+    assert "seed edit not used" in caplog.text
+
+
+# -- the loop, fed recorded audio -----------------------------------------------------------
+
+QUESTIONS = [
+    (4, "Could peace talks resume soon?", "flite-slt"),
+    (5, "What is Russia's current stance on peace negotiations?", "flite-kal"),
+    (2, "What role are European countries playing in the impasse?", "espeak-f3"),
+]
+OUT_OF_DOMAIN = "What time does the swimming pool open tomorrow?"
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[bytes]]:
+    folder = tmp_path_factory.mktemp("kiosk-clips")
+    said = {text: voice for _, text, voice in QUESTIONS}
+    said.update({OUT_OF_DOMAIN: "espeak", "say that again": "flite-slt"})
+    return {
+        text: question_frames(synthesize(text, folder / f"{n}.wav", voice))
+        for n, (text, voice) in enumerate(said.items())
+    }
+
+
+def _knowledge(seeds: Path, cache: Path, speaker: ToneSpeaker) -> Knowledge:
+    assistant = KioskAssistant.from_settings(Settings(seeds=seeds))
+    return build_knowledge(assistant, lambda: AnswerCache(speaker, "en", 200, cache))
+
+
+def _run(knowledge: Knowledge, said: list[list[bytes]]) -> tuple[list[dict], InstantPlayer]:
+    feed: list[bytes] = silence(600)
+    for frames in said:
+        feed += frames + silence(1500)
+    player = InstantPlayer()
+    rows: list[dict] = []
+    kiosk = Kiosk(knowledge, lambda: FrameFeed(feed, kiosk.stop), lambda: player, InteractionLog())
+
+    def collect(event: KioskEvent) -> None:
+        if event.kind == "answer":
+            rows.append(event.data)
+
+    kiosk.subscribe(collect)
+    kiosk.run()
+    return rows, player
+
+
+def test_questions_in_a_row_are_answered_from_cached_audio(
+    tmp_path: Path, clips: dict[str, list[bytes]]
+) -> None:
+    speaker = ToneSpeaker()
+    knowledge = _knowledge(write_seeds(tmp_path / "seeds"), tmp_path / "cache", speaker)
+    rendered = len(speaker.rendered)
+    rows, player = _run(knowledge, [clips[text] for _, text, _ in QUESTIONS])
+    assert [r["id"] for r in rows] == [entry for entry, _, _ in QUESTIONS], rows
+    assert len(speaker.rendered) == rendered, "an answer was rendered while the visitor waited"
+    for row, (_, audio) in zip(rows, player.played, strict=True):
+        assert audio.seconds == pytest.approx(knowledge.cache.get(row["answer"]).seconds)
+        assert 0 <= row["post_endpoint_ms"] < 5000  # measured in tests/bench_kiosk.py
+
+
+def test_out_of_domain_gets_the_fallback_and_repeat_says_it_again(
+    tmp_path: Path, clips: dict[str, list[bytes]]
+) -> None:
+    knowledge = _knowledge(write_seeds(tmp_path / "seeds"), tmp_path / "cache", ToneSpeaker())
+    rows, player = _run(knowledge, [clips[OUT_OF_DOMAIN], clips["say that again"]])
+    assert rows[0]["kind"] == "fallback" and rows[0]["id"] is None, rows
+    assert rows[0]["answer"].startswith(FALLBACK_PROMPT)
+    assert len(player.played) == 2, "the repeat was not played"
+    assert player.played[1][1] is player.played[0][1]
+
+
+def test_tts_failing_for_one_answer_at_start_up_leaves_the_others(
+    tmp_path: Path, clips: dict[str, list[bytes]], caplog: pytest.LogCaptureFixture
+) -> None:
+    seeds = write_seeds(tmp_path / "seeds")
+    broken = load_knowledge_base(seeds).get(4).answer
+    knowledge = _knowledge(seeds, tmp_path / "cache", ToneSpeaker(broken=[broken]))
+    with caplog.at_level(logging.ERROR):
+        rows, _ = _run(knowledge, [clips[text] for _, text, _ in QUESTIONS])
+    assert [r["id"] for r in rows] == [5, 2], rows
+    assert "no audio for" in caplog.text
+    assert "interaction failed" in caplog.text

@@ -1,0 +1,118 @@
+"""What a kiosk knows at one moment: the assistant (seeds, matcher, recognizer) and every answer
+and prompt already rendered to audio. Built whole before it is used, at start-up and after each
+seed edit, so the loop switches from one to the next between two questions and never waits.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from voice.answer_cache import AnswerCache
+from voice.assistant import Assistant
+from voice.commands import Commands
+from voice.match import SUGGESTIONS, MatchResult
+from voice.seeds import Entry, KnowledgeBase
+from voice.terms import parse_synonyms, synonym_files
+from voice.tts import SpeechAudio
+
+log = logging.getLogger(__name__)
+
+FALLBACK_PROMPT = "Sorry, I didn't catch that. You can ask, for example:"
+"""Said when nothing matched, followed by the nearest questions. Short: the visitor is waiting."""
+
+FALLBACK_JOIN = "or"
+
+COMMAND_WEIGHT = 5
+"""Times each command phrase is added to the recognizer's vocabulary. Once, "stop" alone was
+heard as "top" or a domain word; five copies make the phrase likely for a short utterance
+without pulling questions toward it (the phrases share no words with typical questions)."""
+
+
+class KioskAssistant(Assistant):
+    """The assistant whose recognizer also knows the spoken commands."""
+
+    commands: Commands = Commands()
+
+    def vocabulary(self) -> list[str]:
+        return [*super().vocabulary(), *self.commands.phrases() * COMMAND_WEIGHT]
+
+
+@dataclass
+class Knowledge:
+    assistant: Assistant
+    cache: AnswerCache
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.assistant.kb
+
+    def texts(self) -> list[str]:
+        """Everything the kiosk may say: answers, the fallback prompt and the questions it names."""
+        entries = self.kb.entries
+        return [
+            *(e.answer for e in entries),
+            FALLBACK_PROMPT,
+            FALLBACK_JOIN,
+            *(e.question for e in entries),
+        ]
+
+    def fallback(self, result: MatchResult) -> tuple[str, SpeechAudio]:
+        """The refusal naming the nearest questions, from cached pieces (any mix of them is said
+        at once, where rendering the sentence would take a moment each time)."""
+        suggested = suggestions(result, self.kb.entries)
+        pieces = [FALLBACK_PROMPT]
+        for number, question in enumerate(suggested):
+            if number:
+                pieces.append(FALLBACK_JOIN)
+            pieces.append(question)
+        clips = [self.cache.get(p) for p in pieces]
+        rate = clips[0].rate
+        samples = np.concatenate([c.samples for c in clips if c.rate == rate])
+        return " ".join(pieces), SpeechAudio(samples, rate)
+
+
+def suggestions(result: MatchResult, entries: Sequence[Entry]) -> list[str]:
+    """The questions nearest to what was said, topped up with the first entries."""
+    suggested = [c.entry.question for c in result.candidates[:SUGGESTIONS]]
+    for entry in entries:
+        if len(suggested) >= SUGGESTIONS:
+            break
+        if entry.question not in suggested:
+            suggested.append(entry.question)
+    return suggested
+
+
+def build_knowledge(assistant: Assistant, make_cache: Callable[[], AnswerCache]) -> Knowledge:
+    """Load the recognizer and render (or load) every clip: the slow part, done off the loop."""
+    started = time.perf_counter()
+    assistant.recognizer  # noqa: B018  (loads the model now, not at the first question)
+    knowledge = Knowledge(assistant, make_cache())
+    report = knowledge.cache.prepare(knowledge.texts())
+    log.info(
+        "ready with %d entries in %.1f s (%d clips rendered, %d cached, %d failed)",
+        len(assistant.kb),
+        time.perf_counter() - started,
+        report.rendered,
+        report.reused,
+        len(report.failed),
+    )
+    return knowledge
+
+
+def reloaded_assistant(kb: KnowledgeBase, old: Assistant, seeds: Path) -> KioskAssistant:
+    """A new assistant for an edited knowledge base, with the old one's engine and settings
+    (synonym files are read again too: they sit beside the seeds and may have been edited)."""
+    synonyms = [
+        group
+        for path in synonym_files(seeds)
+        for group in parse_synonyms(path.read_text(encoding="utf-8-sig"))
+    ]
+    new = KioskAssistant(kb, old.choice, old.matcher.threshold, old.max_seconds, synonyms)
+    new.commands = getattr(old, "commands", new.commands)
+    return new

@@ -1,0 +1,105 @@
+"""One utterance being heard by the kiosk: recognized while it is spoken, and finished early.
+
+Recognition runs live (every few frames), so at the endpoint little is left to decode. What is
+left is PocketSphinx's second pass over the whole utterance (~0.1 s): it is run in advance, as
+soon as a pause is long enough to probably be the end (SPECULATE_MS). If the person goes on
+talking, the utterance is decoded again from its start, in time for the real end.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from voice.asr import Recognizer, RecognizerStream, Transcript, finish_quickly
+from voice.audio import SAMPLE_RATE
+from voice.vad import FRAME_MS
+
+SPECULATE_MS = 150
+"""Silence after which the utterance is finished in advance, leaving the 210 ms left of the
+default endpoint silence (360 ms) for the second pass. Finishing only at the endpoint,
+PocketSphinx's post-endpoint p95 was 190-380 ms on this (shared, loaded) 2-core machine.
+Switching the second pass off instead (``fwdflat``) brought it to 66 ms, but on 30 clips (the
+5 seed questions and their phrasings, 4 synthetic voices) answered 22 right instead of 24
+(batch decoding: 26). Earlier than 150 ms, more pauses between words would start a finish that
+must be redone; see the endpoint table in BENCHMARKS.md for how long those pauses are."""
+
+PARTIAL_EVERY_FRAMES = 3
+"""Decode live every this many frames (90 ms): at most that much audio is left to decode at the
+end (~20 ms of work), and the per-call overhead is paid 11 times a second, not 33."""
+
+
+@dataclass
+class Utterance:
+    """Feed it the segmenter's frames with :meth:`add`; :meth:`end` gives the transcript."""
+
+    recognizer: Recognizer
+    during_answer: bool
+    """Heard while an answer played: only a command can come of it."""
+    end_silence_ms: int
+    stream: RecognizerStream | None = None
+    frames: list[bytes] = field(default_factory=list)
+    samples: int = 0
+    partial: str = ""
+    early: Transcript | None = None
+    """The transcript finished in advance, while the pause goes on."""
+    overrun: float = 0.0
+    """Seconds the early finish took beyond the rest of the pause: the delay it adds after the
+    endpoint (the loop notices the endpoint that much late; frames wait in the input queue)."""
+
+    def __post_init__(self) -> None:
+        self.stream = self.recognizer.stream()
+
+    @property
+    def milliseconds(self) -> int:
+        return round(self.samples * 1000 / SAMPLE_RATE)
+
+    def drop_recognition(self) -> None:
+        """Stop decoding (e.g. a long sound during an answer); the recognizer drops the stream
+        when the next utterance starts."""
+        self.stream = None
+
+    def add(
+        self, frames: tuple[bytes, ...], silent_frames: int, ending: bool = False
+    ) -> str | None:
+        """Take the next frames; ``silent_frames`` is the pause so far, ``ending`` says these are
+        the last (then :meth:`end` follows). Returns the partial text when it changed."""
+        if ending:
+            self.samples += sum(len(frame) // 2 for frame in frames)
+            self.frames.extend(frames)  # the end of the pause: nothing to recognize in it
+            return None
+        if self.early is not None and silent_frames == 0:
+            self._resume()
+        for frame in frames:
+            self.samples += len(frame) // 2
+            self.frames.append(frame)
+            if self.stream is not None and self.early is None:
+                self.stream.accept(frame)
+        if self.stream is None or self.early is not None:
+            return None
+        if silent_frames * FRAME_MS >= SPECULATE_MS:
+            started = time.perf_counter()
+            self.early = finish_quickly(self.stream)
+            rest = (self.end_silence_ms - silent_frames * FRAME_MS) / 1000
+            self.overrun = max(0.0, time.perf_counter() - started - rest)
+            return None
+        if (self.samples * 1000 // SAMPLE_RATE // FRAME_MS) % PARTIAL_EVERY_FRAMES:
+            return None
+        text = self.stream.partial()
+        if text == self.partial:
+            return None
+        self.partial = text
+        return text
+
+    def end(self) -> Transcript | None:
+        """The final transcript (None if recognition was dropped)."""
+        if self.early is not None:
+            return self.early
+        return None if self.stream is None else finish_quickly(self.stream)
+
+    def _resume(self) -> None:
+        """Speech again after the transcript was finished in advance: decode it all anew."""
+        self.stream = self.recognizer.stream()
+        for frame in self.frames:
+            self.stream.accept(frame)
+        self.early = None
