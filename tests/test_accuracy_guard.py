@@ -40,6 +40,6 @@ def test_eval_meets_the_minimum_accuracy(guard_set: Path) -> None:
         timeout=900,
     )
     summary = json.loads(result.stdout)
-    overall = summary["summary"] if "summary" in summary else summary
+    overall = summary["summary"]
     assert result.returncode == 0, (overall.get("accuracy"), result.stderr[-2000:])
     assert overall["files"] >= 70
