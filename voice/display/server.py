@@ -131,6 +131,10 @@ def create_app(
     async def theme_css(request: Request) -> Response:
         return asset(theme, "text/css; charset=utf-8")
 
+    async def favicon(request: Request) -> Response:
+        # Browsers ask for it on a fresh profile; "no content" keeps the console free of 404s.
+        return Response(status_code=204, headers=SECURITY_HEADERS)
+
     async def logo(request: Request) -> Response:
         if config.logo is None:
             return _error(404, "no logo configured")
@@ -194,6 +198,7 @@ def create_app(
         Route("/static/style.css", style_css, methods=["GET"]),
         Route("/theme.css", theme_css, methods=["GET"]),
         Route("/logo", logo, methods=["GET"]),
+        Route("/favicon.ico", favicon, methods=["GET"]),
         Route("/events", stream, methods=["GET"]),
         Route("/api/status", status, methods=["GET"]),
         Route("/api/answer", answer, methods=["POST"]),
