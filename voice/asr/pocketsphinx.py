@@ -213,17 +213,7 @@ class _PocketSphinxStream:
         decoder.start_utt()
         decoder.process_raw(audio, False, True)
         decoder.end_utt()
-        hyp = decoder.hyp()
-        best = hyp.hypstr if hyp else ""
-        alternatives = []
-        try:
-            for i, nbest in enumerate(decoder.nbest()):
-                if i >= NBEST or nbest is None:  # the iterator ends with None on some lattices
-                    break
-                alternatives.append(nbest.hypstr)
-        except RuntimeError:  # no lattice (e.g. silence): nothing to add
-            pass
-        return Transcript(best, tuple(a for a in alternatives if a and a != best))
+        return _transcript(decoder)
 
     def finish_live(self) -> Transcript:
         """End the utterance from the live decode (see :func:`voice.asr.finish_quickly`): only
@@ -234,19 +224,24 @@ class _PocketSphinxStream:
         self.partial()
         decoder.end_utt()
         self._live = False
-        hyp = decoder.hyp()
-        best = hyp.hypstr if hyp else ""
-        alternatives = []
-        try:
-            for i, nbest in enumerate(decoder.nbest()):
-                if i >= NBEST or nbest is None:
-                    break
-                alternatives.append(nbest.hypstr)
-        except RuntimeError:  # no lattice (e.g. silence): nothing to add
-            pass
-        return Transcript(best, tuple(a for a in alternatives if a and a != best))
+        return _transcript(decoder)
 
     def abandon(self) -> None:
         if self._live:
             self._decoder.end_utt()  # type: ignore[attr-defined]
             self._live = False
+
+
+def _transcript(decoder: Any) -> Transcript:
+    """The ended utterance's best hypothesis and up to NBEST alternatives."""
+    hyp = decoder.hyp()
+    best = hyp.hypstr if hyp else ""
+    alternatives = []
+    try:
+        for i, nbest in enumerate(decoder.nbest()):
+            if i >= NBEST or nbest is None:  # the iterator ends with None on some lattices
+                break
+            alternatives.append(nbest.hypstr)
+    except RuntimeError:  # no lattice (e.g. silence): nothing to add
+        pass
+    return Transcript(best, tuple(a for a in alternatives if a and a != best))
