@@ -143,12 +143,7 @@ class PulseServer:
     def stop(self) -> None:
         if self._process is None:
             return
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        terminate(self._process)
         self._process = None
 
     def pactl(self, *args: str) -> str:
@@ -255,12 +250,7 @@ class Recorder:
     def stop(self) -> None:
         if self._process is None:
             return
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        terminate(self._process)
         if self._reader is not None:
             self._reader.join(timeout=5)
         stderr = (
@@ -280,3 +270,13 @@ def start_server(runtime_dir: Path) -> PulseServer:
         server.stop()
         raise
     return server
+
+
+def terminate(process: subprocess.Popen[bytes]) -> None:
+    """Ask a child to end; kill it when it has not after five seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
