@@ -23,6 +23,8 @@ import logging
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -169,16 +171,25 @@ def evaluate(
     # one utterance to the next (PocketSphinx's running cepstral mean), so a fixed share keeps
     # a run repeatable, which a shared queue (whichever worker is free) would not.
     # spawn, not fork: each worker imports voice afresh and loads its own recognizer.
+    # concurrent.futures, not multiprocessing.Pool: a worker that dies (a recognizer crashing in
+    # native code) makes Pool.imap wait forever, where an executor raises BrokenProcessPool.
     context = multiprocessing.get_context("spawn")
     with ExitStack() as stack:
         streams = []
         for k in range(jobs):
-            pool = stack.enter_context(
-                context.Pool(1, initializer=_start_worker, initargs=(settings,))
+            pool = ProcessPoolExecutor(
+                1, mp_context=context, initializer=_start_worker, initargs=(settings,)
             )
-            streams.append(pool.imap(_evaluate_in_worker, samples[k::jobs], chunksize=1))
+            stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+            streams.append(pool.map(_evaluate_in_worker, samples[k::jobs]))
         ordered = (next(streams[i % jobs]) for i in range(len(samples)))
-        return _collect(ordered, len(samples), progress)
+        try:
+            return _collect(ordered, len(samples), progress)
+        except BrokenProcessPool:
+            raise VoiceError(
+                "a worker process died while answering (the recognizer crashed); "
+                "run with --jobs 1 to see where"
+            ) from None
 
 
 def _collect(
