@@ -31,6 +31,7 @@ from tests.kiosk_audio import kiosk, room_recording, timed_recording
 from tests.kiosk_fakes import FrameFeed, InstantPlayer, ToneSpeaker, frames_of, silence
 from tests.pulse import SPEAKER, start_server
 from tests.speech import synthesize
+from tests.test_ask import QUESTIONS  # the seed questions, one list for tests and benches
 from voice.answer_cache import AnswerCache
 from voice.asr import finish_quickly
 from voice.audio import read_audio
@@ -43,13 +44,6 @@ from voice.vad import Endpointer, Event, segment
 START, END = "<!-- voice-kiosk:start -->", "<!-- voice-kiosk:end -->"
 ROOT = Path(__file__).resolve().parent.parent
 
-QUESTIONS = {
-    1: "Why have peace negotiations in Ukraine failed?",
-    2: "What role are European countries playing in the impasse?",
-    3: "What are the latest developments in Ukraine fighting?",
-    4: "Could peace talks resume soon?",
-    5: "What is Russia's current stance on peace negotiations?",
-}
 VOICES = ("flite-slt", "flite-kal", "espeak-f3", "espeak")
 PAUSED = [
     "Could peace talks, in your view, resume soon?",

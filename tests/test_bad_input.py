@@ -121,3 +121,25 @@ def test_ask_without_inputs_says_what_to_give() -> None:
     assert error_lines(result.stderr) == [
         'voice: error: nothing to answer: give audio FILEs or --text "a question"'
     ]
+
+
+def test_max_seconds_lets_a_longer_file_through(tmp_path: Path) -> None:
+    """The limit named in the error message is the option that lifts it."""
+    long_silence = tmp_path / "long.wav"
+    soundfile.write(str(long_silence), np.zeros(16000 * 65, dtype=np.int16), 16000)
+    refused = run_voice("ask", "--json", str(long_silence))
+    assert refused.returncode == 1 and "--max-seconds" in refused.stderr
+    allowed = run_voice("ask", "--json", "--max-seconds", "90", str(long_silence))
+    assert allowed.returncode == 0, allowed.stderr
+    (row,) = json_lines(allowed.stdout)
+    assert row["id"] is None and float(row["audio_seconds"]) == pytest.approx(65, abs=0.1)
+
+
+def test_threshold_option_decides_between_answer_and_fallback() -> None:
+    question = "why did the peace talks fail in ukraine"
+    default = json_lines(run_voice("ask", "--json", "--text", question).stdout)[0]
+    strict = json_lines(
+        run_voice("ask", "--json", "--threshold", "101", "--text", question).stdout
+    )[0]
+    assert default["id"] == 1
+    assert strict["id"] is None and strict["best_id"] == 1
