@@ -54,7 +54,7 @@ million words (pure-Python n-gram counting): a 100,000-entry knowledge base has 
 of questions and answers, and its first start must stay under 10 s. Small knowledge bases
 (the 5-entry seeds have 400 words) are used whole."""
 
-LM_CACHE_VERSION = 2
+LM_CACHE_VERSION = 3
 
 LM_DISCOUNT = 0.5
 """Absolute share of probability mass kept for unseen n-grams (backoff), so word orders not in
