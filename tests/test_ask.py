@@ -98,6 +98,17 @@ def test_cli_answers_spoken_questions_with_the_right_id(spoken: dict) -> None:
             assert row["question"] == QUESTIONS[int(row["id"])]
 
 
+def test_a_question_is_heard_the_same_whatever_was_asked_before(spoken: dict) -> None:
+    """No state leaks from one question into the next (it once turned "why have peace
+    negotiations..." into "like the peace negotiations..." after two other questions)."""
+    first, *others = [str(spoken[n][0]) for n in ("espeak-q1", "espeak-ood0", "espeak-ood1")]
+    result = run_voice("ask", "--json", first, *others, first)
+    assert result.returncode == 0, result.stderr
+    rows = json_lines(result.stdout)
+    assert rows[-1]["transcript"] == rows[0]["transcript"]
+    assert rows[-1]["id"] == rows[0]["id"] == 1
+
+
 def test_python_api_answers_spoken_questions(spoken: dict) -> None:
     assistant = Assistant.from_settings(Settings.defaults())
     for name in ("espeak-q2", "flite-slt-q3", "espeak-ood0"):
@@ -179,7 +190,7 @@ def test_save_dir_writes_each_answer_as_speech(spoken: dict, tmp_path: Path) -> 
     # The answer is about 55 words: spoken, that is well over ten seconds.
     assert info.duration > 10
     assert soundfile.info(str(fallback_wav)).duration > 2
-    # The saved answer is intelligible: the recognizer hears its opening words.
+    # The saved answer is intelligible: the recognizer hears some of its words.
     assistant = Assistant.from_settings(Settings.defaults())
     heard = (
         assistant.ask_file(
@@ -188,7 +199,8 @@ def test_save_dir_writes_each_answer_as_speech(spoken: dict, tmp_path: Path) -> 
         if info.duration < 60
         else ""
     )
-    assert "negotiations" in heard or "hope" in heard or "peace" in heard
+    answer_words = {"hope", "negotiations", "peace", "ongoing", "russia", "ukraine", "breakthrough"}
+    assert len(answer_words & set(heard.split())) >= 2, heard
 
 
 def test_version_and_help() -> None:

@@ -18,6 +18,7 @@ from voice.asr import (
     load_recognizer,
     recognize,
 )
+from voice.asr.denoise import Denoised
 from voice.audio import MAX_QUESTION_SECONDS, Pcm, read_audio
 from voice.config import Settings
 from voice.match import THRESHOLD, Matcher, MatchResult
@@ -85,9 +86,11 @@ class Assistant:
         threshold: float = THRESHOLD,
         max_seconds: float = MAX_QUESTION_SECONDS,
         synonyms: Sequence[Sequence[str]] = (),
+        denoise: bool = True,
     ) -> None:
         self.kb = kb
         self.max_seconds = max_seconds
+        self.denoise = denoise
         self.matcher = Matcher(kb, threshold, Analyzer(synonyms))
         self.choice = choice
         self._recognizer: Recognizer | None = None
@@ -104,7 +107,7 @@ class Assistant:
         choice = choose_engine(
             settings.engine, settings.model, find_vosk_models(settings.models_root)
         )
-        return cls(kb, choice, settings.threshold, settings.max_seconds, synonyms)
+        return cls(kb, choice, settings.threshold, settings.max_seconds, synonyms, settings.denoise)
 
     @property
     def engine(self) -> str:
@@ -114,7 +117,8 @@ class Assistant:
     def recognizer(self) -> Recognizer:
         if self._recognizer is None:
             started = time.perf_counter()
-            self._recognizer = load_recognizer(self.choice, vocabulary=self.vocabulary())
+            recognizer = load_recognizer(self.choice, vocabulary=self.vocabulary())
+            self._recognizer = Denoised(recognizer) if self.denoise else recognizer
             log.info("%s loaded in %.2f s", self.choice.engine, time.perf_counter() - started)
         return self._recognizer
 

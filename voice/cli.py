@@ -56,6 +56,12 @@ def _common_options() -> argparse.ArgumentParser:
         default=THRESHOLD,
         help="match score 0-100 below which the fallback answer is given (default: %(default)s)",
     )
+    group.add_argument(
+        "--no-denoise",
+        dest="denoise",
+        action="store_false",
+        help="feed the recognizer the raw audio, without noise suppression",
+    )
     group.add_argument("-v", "--verbose", action="store_true", help="log each decision")
     return common
 
@@ -131,6 +137,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         models_root=args.models_dir,
         threshold=args.threshold,
         max_seconds=getattr(args, "max_seconds", MAX_QUESTION_SECONDS),
+        denoise=args.denoise,
     )
 
 

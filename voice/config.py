@@ -33,6 +33,8 @@ class Settings:
     """Match score (0-100) below which the fallback answer is given."""
     max_seconds: float = MAX_QUESTION_SECONDS
     """Longest audio file answered, in seconds."""
+    denoise: bool = True
+    """Noise suppression in front of the recognizer (voice.asr.denoise)."""
 
     @classmethod
     def defaults(cls) -> Settings:
