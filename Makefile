@@ -19,6 +19,7 @@ test: install-test lint typecheck
 bench: install-test
 	$(BIN)/python -m tests.bench --set standard
 	$(BIN)/python -m tests.bench --set holdout --no-screenshot
+	$(BIN)/python -m tests.bench --set korean --no-screenshot
 	$(BIN)/python -m tests.bench_pipeline
 	$(BIN)/python -m tests.bench_kiosk
 

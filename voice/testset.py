@@ -80,6 +80,7 @@ VOICES: dict[str, _Command] = {
     "espeak-m3": _espeak("en-us+m3"),
     "espeak-gb": _espeak("en-gb"),
     "espeak-scottish": _espeak("en-gb-scotland"),
+    "espeak-ko": _espeak("ko"),  # Korean, for knowledge bases in Korean (Vosk's Korean model)
     "flite-slt": _flite("slt"),
     "flite-kal16": _flite("kal16"),
     "flite-awb": _flite("awb"),
