@@ -19,8 +19,9 @@ from voice.asr import LiveFinish, Recognizer, RecognizerStream, Transcript
 NOISE_SUPPRESSION = 3
 """WebRTC suppression level, 0 (off) to 4. On the held-out set's pink-noise-at-10-dB clips
 (306), answers right: unsuppressed 47.4% (word error rate 72.1%), level 3 ("high") 54.9% (63.2%);
-PocketSphinx's own spectral noise removal (remove_noise) changed nothing (47.4%). Other levels
-were not measured."""
+setting PocketSphinx's own ``remove_noise`` gave exactly the unsuppressed result, so it either
+does nothing in this build or was not applied by that experiment. Other levels were not
+measured."""
 
 SUPPRESS_BELOW_DB = 25.0
 """Utterances whose estimated signal-to-noise ratio is below this are suppressed. Chosen before
