@@ -33,14 +33,26 @@ log = logging.getLogger(__name__)
 CACHE_VERSION = 3
 SENTENCE_MARKS = ("<s>", "</s>")
 
-_DUMP = """
+_WRITE = """
 import sys
 from pocketsphinx import Config, LogMath, NGramModel
-config = Config(loglevel="FATAL")
-logmath = LogMath(1.0001)
-model = NGramModel(config, logmath, sys.argv[1])
-model.write(sys.argv[2], NGramModel.str_to_type("arpa"))
+logmath = LogMath(1.0001)  # the model keeps no reference to it: hold it while the model lives
+model = NGramModel(Config(loglevel="FATAL"), logmath, sys.argv[1])
+model.write(sys.argv[2], NGramModel.str_to_type(sys.argv[3]))
 """
+
+
+def write_model(source: Path, target: Path, kind: str) -> bool:
+    """Write the n-gram model ``source`` to ``target`` as ``kind`` ("arpa" or "bin") in a child
+    process, so the writer's crashes (see the module docstring) cannot take this one down.
+    True when the child finished cleanly."""
+    done = subprocess.run(
+        [sys.executable, "-c", _WRITE, str(source), str(target), kind],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    return done.returncode == 0 and target.exists()
 
 
 @dataclass(frozen=True)
@@ -97,12 +109,7 @@ def _extract(lm_bin: Path, dictionary: Path, common: int) -> GeneralEnglish:
     pronounced = _dictionary_words(dictionary) | set(SENTENCE_MARKS)
     with tempfile.TemporaryDirectory(prefix="voice-lm-") as tmp:
         arpa = Path(tmp) / "general.arpa"
-        subprocess.run(
-            [sys.executable, "-c", _DUMP, str(lm_bin), str(arpa)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=False,  # expected to crash after the bigrams (see the module docstring)
-        )
+        write_model(lm_bin, arpa, "arpa")  # expected to crash after the bigrams
         if not arpa.exists():
             raise VoiceError(f"could not read the general English model {lm_bin}")
         unigrams, bigrams = _read_arpa(arpa, pronounced)

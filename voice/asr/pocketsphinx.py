@@ -12,15 +12,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from voice.asr import Transcript
-from voice.asr.general_english import GeneralEnglish, general_english
+from voice.asr.general_english import GeneralEnglish, general_english, write_model
 from voice.asr.mixed_lm import write_mixed_arpa
 from voice.cache import cache_dir
 from voice.errors import VoiceError
@@ -118,27 +116,12 @@ def cached_domain_model(corpus: list[str], model: Path) -> tuple[Path, Path]:
     return (binary if binary.exists() else arpa), dict_path
 
 
-_TO_BINARY = """
-import sys
-from pocketsphinx import Config, LogMath, NGramModel
-logmath = LogMath(1.0001)
-model = NGramModel(Config(loglevel="FATAL"), logmath, sys.argv[1])
-model.write(sys.argv[2], NGramModel.str_to_type("bin"))
-"""
-
-
 def to_binary(arpa: Path, binary: Path) -> bool:
     """Convert an ARPA model to PocketSphinx's binary format, which loads in 0.1 s where the
     37 MB ARPA text of the mixed model takes 3 s. A child process does it: the same writer
     crashes on the wheel's own model (see voice.asr.general_english); on failure the ARPA is
     used as it is."""
-    done = subprocess.run(
-        [sys.executable, "-c", _TO_BINARY, str(arpa), str(binary)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        check=False,
-    )
-    if done.returncode != 0 or not binary.exists():
+    if not write_model(arpa, binary, "bin"):
         log.warning("could not convert the language model to binary; loading it as text (slower)")
         binary.unlink(missing_ok=True)
         return False
