@@ -131,3 +131,30 @@ def test_pocketsphinx_reads_the_mixed_model_to_the_same_numbers(tmp_path: Path) 
         # NGramModel.prob takes the words most recent first, in log base 1.0001.
         score = model.prob(list(reversed(gram)))
         assert score * math.log10(1.0001) == pytest.approx(math.log10(mixed.p(*gram)), abs=1e-3)
+
+
+def test_a_failed_binary_conversion_leaves_a_working_text_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The fault path the README names: the child process that converts the model to binary
+    fails; the recognizer loads the ARPA text instead and still hears the question."""
+    import shutil
+
+    import voice.asr.pocketsphinx as engine
+    from tests.speech import synthesize
+    from voice.asr import recognize
+    from voice.audio import read_audio
+    from voice.cache import cache_dir
+
+    general = next(cache_dir().glob("general-english-*.npz"), None)
+    monkeypatch.setenv("VOICE_CACHE", str(tmp_path / "cache"))
+    if general is not None:  # skip the once-per-machine extraction (13 s)
+        shutil.copy(general, cache_dir())
+    monkeypatch.setattr(engine, "write_model", lambda *args: False)
+    question = "what are the latest developments in ukraine fighting"
+    recognizer = engine.PocketSphinxRecognizer([question])
+    assert "loading it as text" in caplog.text
+    assert list((tmp_path / "cache" / "lm").glob("*/domain.arpa"))
+    clip = read_audio(synthesize(question, tmp_path / "q.wav", "flite-slt"))
+    heard = recognize(recognizer, list(clip.chunks())).text
+    assert "developments" in heard and "ukraine" in heard, heard

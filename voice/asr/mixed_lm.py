@@ -106,18 +106,12 @@ def write_mixed_arpa(
     alpha1 = _backoff_weights(first, p2, p1[second], n)
 
     def general_bigram(v: int, w: int) -> float:
-        key = v * n + w
-        i = int(np.searchsorted(g_keys, key))
-        if i < len(g_keys) and g_keys[i] == key:
-            return float(g_p[i])
-        return float(backoff_general[v] * p_general[w])
+        listed = _listed(g_keys, g_p, v * n + w)
+        return listed if listed is not None else float(backoff_general[v] * p_general[w])
 
     def mixed_bigram(v: int, w: int) -> float:
-        key = v * n + w
-        i = int(np.searchsorted(keys, key))
-        if i < len(keys) and keys[i] == key:
-            return float(p2[i])
-        return float(alpha1[v] * p1[w])
+        listed = _listed(keys, p2, v * n + w)
+        return listed if listed is not None else float(alpha1[v] * p1[w])
 
     # Trigrams: the domain's only (general English here is a bigram model).
     trigrams: dict[tuple[int, int], dict[int, float]] = {}
@@ -137,6 +131,12 @@ def write_mixed_arpa(
     }
 
     _write(out, words, p1, alpha1, first, second, p2, trigrams, alpha2)
+
+
+def _listed(keys: np.ndarray, values: np.ndarray, key: int) -> float | None:
+    """The value of a listed bigram (``keys`` sorted), None when the bigram is not listed."""
+    i = int(np.searchsorted(keys, key))
+    return float(values[i]) if i < len(keys) and keys[i] == key else None
 
 
 def _backoff_weights(history: np.ndarray, p: np.ndarray, p_lower: np.ndarray, n: int) -> np.ndarray:
