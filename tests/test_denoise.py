@@ -44,12 +44,16 @@ class Recording:
         return Transcript("")
 
 
-def through(audio: np.ndarray, chunk: int) -> np.ndarray:
+def through(audio: np.ndarray, chunk: int, live: bool = False) -> np.ndarray:
+    """What the recognizer is fed; ``live`` asks for partial text as the audio comes (the
+    stream then decides after half a second, not at the end)."""
     recording = Recording()
     stream = Denoised(recording).stream()
     data = audio.astype("<i2").tobytes()
     for start in range(0, len(data), chunk):
         stream.accept(data[start : start + chunk])
+        if live:
+            stream.partial()
     stream.finish()
     return np.frombuffer(bytes(recording.fed), dtype="<i2")
 
@@ -57,7 +61,8 @@ def through(audio: np.ndarray, chunk: int) -> np.ndarray:
 def test_every_sample_comes_through_whatever_the_chunk_size(tmp_path: Path) -> None:
     speech = read_audio(synthesize("what are the latest developments", tmp_path / "q.wav")).samples
     for chunk in (2, 318, 320, 1000, 4096):  # bytes: not multiples of a 10 ms frame as well
-        assert len(through(speech, chunk)) == len(speech), chunk
+        for live in (False, True):
+            assert len(through(speech, chunk, live)) == len(speech), (chunk, live)
 
 
 def test_steady_noise_is_removed_and_speech_kept(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from voice.asr import LiveFinish, Recognizer, RecognizerStream, Transcript
+from voice.audio import SAMPLE_RATE
 
 NOISE_SUPPRESSION = 3
 """WebRTC suppression level, 0 (off) to 4. On the held-out set's pink-noise-at-10-dB clips
@@ -32,7 +33,7 @@ DECIDE_SECONDS = 0.5
 """A live stream withholds its audio from the recognizer until this much has been heard (or the
 utterance ends), so the decision has some background and some speech to go on."""
 
-FRAME_BYTES = 320
+FRAME_BYTES = SAMPLE_RATE // 100 * 2
 """10 ms of 16 kHz int16 audio: the only frame size the suppressor takes."""
 
 
@@ -76,6 +77,9 @@ class DenoisedStream:
         """None until decided."""
 
     def accept(self, pcm: bytes) -> None:
+        if self.suppressing is False:  # decided on the raw audio: no frames, no suppressor
+            self._inner.accept(pcm)
+            return
         data = self._pending + pcm
         whole = len(data) - len(data) % FRAME_BYTES
         self._pending = data[whole:]
@@ -103,6 +107,9 @@ class DenoisedStream:
         for chunk in self._suppressed if self.suppressing else self._raw:
             self._inner.accept(chunk)
         self._raw, self._suppressed = [], []
+        if not self.suppressing and self._pending:  # the raw path takes any length
+            self._inner.accept(self._pending)
+            self._pending = b""
 
     def _flush(self) -> None:
         """Take the last partial frame (padded with silence, then cut back to its length)."""
@@ -114,7 +121,7 @@ class DenoisedStream:
 
     def partial(self) -> str:
         if self.suppressing is None:
-            if self._heard < DECIDE_SECONDS * 16000 * 2:
+            if self._heard < DECIDE_SECONDS * SAMPLE_RATE * 2:
                 return ""
             self._decide()
         return self._inner.partial()
