@@ -1,9 +1,9 @@
 """One utterance being heard by the kiosk: recognized while it is spoken, and finished early.
 
 Recognition runs live (every few frames), so at the endpoint little is left to decode. What is
-left is PocketSphinx's second pass over the whole utterance (~0.1 s): it is run in advance, as
-soon as a pause is long enough to probably be the end (SPECULATE_MS). If the person goes on
-talking, the utterance is decoded again from its start, in time for the real end.
+left (the last frames, the n-best list) is run in advance, as soon as a pause is long enough to
+probably be the end (SPECULATE_MS). If the person goes on talking, the utterance is decoded
+again from its start, in time for the real end.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from voice.vad import FRAME_MS
 
 SPECULATE_MS = 150
 """Silence after which the utterance is finished in advance, leaving the 210 ms left of the
-default endpoint silence (360 ms) for the second pass. Finishing only at the endpoint,
-PocketSphinx's post-endpoint p95 was 190-380 ms on this (shared, loaded) 2-core machine.
-Switching the second pass off instead (``fwdflat``) brought it to 66 ms, but on 30 clips (the
-5 seed questions and their phrasings, 4 synthetic voices) answered 22 right instead of 24
-(batch decoding: 26). Earlier than 150 ms, more pauses between words would start a finish that
-must be redone; see the endpoint table in BENCHMARKS.md for how long those pauses are."""
+default endpoint silence (360 ms) for the finish. Finishing only at the endpoint, PocketSphinx's
+post-endpoint p95 was 190-380 ms on this (shared, loaded) 2-core machine while its second search
+pass was on; without it (voice.asr.pocketsphinx.SECOND_PASS) the finish takes 35 ms at the median
+and 123 ms at p95, which speculation hides in the pause. Earlier than 150 ms, more pauses between
+words would start a finish that must be redone; see the endpoint table in BENCHMARKS.md for how
+long those pauses are."""
+
 
 PARTIAL_EVERY_FRAMES = 3
 """Decode live every this many frames (90 ms): at most that much audio is left to decode at the
