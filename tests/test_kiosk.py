@@ -20,7 +20,7 @@ from tests.pulse import RECORD_RATE, ROOM, SPEAKER, PulseServer
 from tests.speech import synthesize
 from tests.test_audio_devices import assert_spoken, ended
 from voice.answer_cache import AnswerCache
-from voice.knowledge import FALLBACK_JOIN, FALLBACK_PROMPT
+from voice.language import ENGLISH
 from voice.manifest import read_manifest
 from voice.seeds import load_knowledge_base
 from voice.tts import DEFAULT_RATE_WPM, DEFAULT_VOICE, Pyttsx3Speaker, SpeechAudio
@@ -104,9 +104,10 @@ def test_questions_in_a_row_are_answered_aloud_and_unknown_ones_get_the_fallback
             assert (row["kind"], row["id"]) == ("fallback", None), row
             voice.expect_stderr(r"^kiosk: listening", PLAYED_TIMEOUT)
             assert recording.wait_until(ended, SETTLE)
-            named = row["answer"].removeprefix(FALLBACK_PROMPT + " ").split(f" {FALLBACK_JOIN} ")
+            prompt, join = ENGLISH.kiosk_prompt, ENGLISH.join
+            named = row["answer"].removeprefix(prompt + " ").split(f" {join} ")
             assert len(named) == 2 and all(q in [e.question for e in kb.entries] for q in named)
-            pieces = [clip(cache, t) for t in (FALLBACK_PROMPT, named[0], FALLBACK_JOIN, named[1])]
+            pieces = [clip(cache, t) for t in (prompt, named[0], join, named[1])]
             expected = SpeechAudio(np.concatenate([p.samples for p in pieces]), pieces[0].rate)
             assert_spoken(recording.samples(), expected, tmp_path / "fallback")
     finally:

@@ -23,7 +23,8 @@ from voice.commands import Command, Commands
 from voice.config import Settings
 from voice.interaction_log import InteractionLog
 from voice.kiosk import Kiosk, KioskEvent
-from voice.knowledge import FALLBACK_PROMPT, KioskAssistant, Knowledge, build_knowledge
+from voice.knowledge import KioskAssistant, Knowledge, build_knowledge
+from voice.language import ENGLISH, KOREAN
 from voice.reload import SeedWatcher
 from voice.seeds import load_knowledge_base
 
@@ -176,7 +177,7 @@ def test_out_of_domain_gets_the_fallback_and_repeat_says_it_again(
     knowledge = _knowledge(write_seeds(tmp_path / "seeds"), tmp_path / "cache", ToneSpeaker())
     rows, player = _run(knowledge, [clips[OUT_OF_DOMAIN], clips["say that again"]])
     assert rows[0]["kind"] == "fallback" and rows[0]["id"] is None, rows
-    assert rows[0]["answer"].startswith(FALLBACK_PROMPT)
+    assert rows[0]["answer"].startswith(ENGLISH.kiosk_prompt)
     assert len(player.played) == 2, "the repeat was not played"
     assert player.played[1][1] is player.played[0][1]
 
@@ -192,3 +193,18 @@ def test_tts_failing_for_one_answer_at_start_up_leaves_the_others(
     assert [r["id"] for r in rows] == [5, 2], rows
     assert "no audio for" in caplog.text
     assert "interaction failed" in caplog.text
+
+
+def test_a_korean_knowledge_base_is_refused_in_korean(tmp_path: Path) -> None:
+    """The refusal and its "or" are rendered with the answers, in the knowledge base's language."""
+    korean = Path(__file__).resolve().parent / "data" / "korean" / "museum.txt"
+    assistant = KioskAssistant.from_settings(Settings(seeds=korean))
+    speaker = ToneSpeaker()
+    knowledge = Knowledge(assistant, AnswerCache(speaker, "ko", 200, tmp_path / "cache"))
+    knowledge.cache.prepare(knowledge.texts())
+    assert {KOREAN.kiosk_prompt, KOREAN.join} <= set(speaker.rendered)
+    said = assistant.matcher.match(["내일 축구 경기는 누가 이길까요"])  # who wins tomorrow's match
+    text, audio = knowledge.fallback(said)
+    assert said.entry is None
+    assert text.startswith(KOREAN.kiosk_prompt + " ") and f" {KOREAN.join} " in text, text
+    assert len(audio.samples) > 0

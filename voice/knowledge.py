@@ -23,11 +23,6 @@ from voice.tts import SpeechAudio
 
 log = logging.getLogger(__name__)
 
-FALLBACK_PROMPT = "Sorry, I didn't catch that. You can ask, for example:"
-"""Said when nothing matched, followed by the nearest questions. Short: the visitor is waiting."""
-
-FALLBACK_JOIN = "or"
-
 COMMAND_WEIGHT = 5
 """Times each command phrase is added to the recognizer's vocabulary. Once, "stop" alone was
 heard as "top" or a domain word; five copies make the phrase likely for a short utterance
@@ -55,10 +50,11 @@ class Knowledge:
     def texts(self) -> list[str]:
         """Everything the kiosk may say: answers, the fallback prompt and the questions it names."""
         entries = self.kb.entries
+        phrases = self.assistant.matcher.phrases
         return [
             *(e.answer for e in entries),
-            FALLBACK_PROMPT,
-            FALLBACK_JOIN,
+            phrases.kiosk_prompt,
+            phrases.join,
             *(e.question for e in entries),
         ]
 
@@ -66,10 +62,11 @@ class Knowledge:
         """The refusal naming the nearest questions, from cached pieces (any mix of them is said
         at once, where rendering the sentence would take a moment each time)."""
         suggested = suggestions(result, self.kb.entries)
-        pieces = [FALLBACK_PROMPT]
+        phrases = self.assistant.matcher.phrases
+        pieces = [phrases.kiosk_prompt]  # short: the visitor is waiting
         for number, question in enumerate(suggested):
             if number:
-                pieces.append(FALLBACK_JOIN)
+                pieces.append(phrases.join)
             pieces.append(question)
         clips = [self.cache.get(p) for p in pieces]
         rate = clips[0].rate

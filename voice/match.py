@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from voice.language import Phrases, phrases_for
 from voice.seeds import Entry, KnowledgeBase
 from voice.terms import Analyzer
 
@@ -53,8 +54,6 @@ CANDIDATES = 40
 MIN_FUZZY_LENGTH = 4
 """Shorter terms must match exactly: "war" is not "was", "us" is not "is"."""
 
-FALLBACK = "Sorry, I don't have an answer to that."
-FALLBACK_NOTHING_HEARD = "Sorry, I didn't catch a question."
 SUGGESTIONS = 2
 """Questions named in the fallback: enough to show what can be asked, short enough to listen to."""
 
@@ -98,6 +97,7 @@ class Matcher:
         self.kb = kb
         self.threshold = threshold
         self.analyzer = analyzer or Analyzer()
+        self.phrases: Phrases = phrases_for(entry.question for entry in kb.entries)
         terms = self.analyzer.terms
         self._phrasings: list[tuple[Entry, str, list[str]]] = [
             (entry, text, list(dict.fromkeys(terms(text))))
@@ -211,16 +211,18 @@ class Matcher:
         return result
 
     def fallback(self, ranked: Sequence[Candidate], hypotheses: Sequence[str]) -> str:
-        """The polite refusal, naming a few questions that can be asked (the nearest ones)."""
+        """The polite refusal, naming a few questions that can be asked (the nearest ones), in
+        the knowledge base's language (voice.language)."""
         suggested = [c.entry.question for c in ranked[:SUGGESTIONS]]
         for entry in self.kb.entries:
             if len(suggested) >= SUGGESTIONS:
                 break
             if entry.question not in suggested:
                 suggested.append(entry.question)
-        opening = FALLBACK if any(h.strip() for h in hypotheses) else FALLBACK_NOTHING_HEARD
-        quoted = " or ".join(f'"{q}"' for q in suggested)
-        return f"{opening} You can ask, for example: {quoted}"
+        heard = any(h.strip() for h in hypotheses)
+        opening = self.phrases.no_answer if heard else self.phrases.nothing_heard
+        quoted = f" {self.phrases.join} ".join(f'"{q}"' for q in suggested)
+        return f"{opening} {self.phrases.suggest} {quoted}"
 
 
 def _describe(candidate: Candidate | None) -> str:
