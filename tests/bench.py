@@ -212,7 +212,12 @@ def section(runs: list[dict[str, Any]], files: int, note: str, command: str, nam
 
 
 def update_benchmarks(text: str, name: str) -> None:
-    start, end = markers(name)
+    replace_section(text, *markers(name))
+
+
+def replace_section(text: str, start: str, end: str) -> None:
+    """Put ``text`` (which begins with ``start`` and ends with ``end``) in BENCHMARKS.md in place
+    of the old section between those markers, or at the end; other sections are left alone."""
     if BENCHMARKS.exists():
         old = BENCHMARKS.read_text(encoding="utf-8")
     else:

@@ -19,14 +19,13 @@ import argparse
 import datetime
 import json
 import os
-import platform
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+from tests.bench import commit, machine, replace_section
 from tests.kiosk_audio import kiosk, room_recording, timed_recording
 from tests.kiosk_fakes import FrameFeed, InstantPlayer, ToneSpeaker, frames_of, silence
 from tests.pulse import SPEAKER, start_server
@@ -206,37 +205,14 @@ def soak(folder: Path, count: int) -> dict[str, object]:
             "post": post}  # fmt: skip
 
 
-def machine() -> str:
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    load = os.getloadavg()[0]
-    return (
-        f"`{' '.join(platform.uname())}`, {os.cpu_count()} cores, {memory:.1f} GiB memory, "
-        f"load average {load:.1f} at the start"
-    )
-
-
-def write_section(text: str) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    current = path.read_text() if path.exists() else "# Benchmarks\n"
-    block = f"{START}\n{text.rstrip()}\n{END}"
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        current = head + block + rest.split(END, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n" + block + "\n"
-    path.write_text(current)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=60)
     parser.add_argument("--soak", type=int, default=1000)
     parser.add_argument("--idle", type=float, default=20.0)
     args = parser.parse_args()
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-    ).stdout.strip()
-    header = machine()
+    code = commit()  # at the start: later commits during the run must not be credited
+    header = f"{machine()}, load average {os.getloadavg()[0]:.1f} at the start"
     with tempfile.TemporaryDirectory(prefix="voice-bench-kiosk-") as tmp:
         folder = Path(tmp)
         endpoint = endpoint_table(folder)
@@ -254,7 +230,7 @@ def main() -> None:
     today = datetime.date.today().isoformat()
     text = f"""## Kiosk: response latency, idle CPU and a 1,000-question soak
 
-Measured {today} on {header}; code at {commit} + uncommitted changes. Reproduce with `make bench`
+Measured {today} on {header}; code at {code}. Reproduce with `make bench`
 (`.venv/bin/python -m tests.bench_kiosk`). Other benchmarks shared the machine: absolute times
 are pessimistic.
 
@@ -286,12 +262,12 @@ many the endpointer cut in two at each end silence:
 {chr(10).join(endpoint)}
 
 **Live vs batch decoding** (PocketSphinx, the default seeds, 5 questions x 4 voices): the kiosk
-finishes from the live decode, its second pass run in advance 150 ms into each pause
+finishes from the live decode, its last step run in advance 150 ms into each pause
 (`SPECULATE_MS`), instead of decoding the whole question again:
 
 {chr(10).join(decoding)}
 """  # noqa: E501
-    write_section(text)
+    replace_section(f"{START}\n{text.rstrip()}\n{END}\n", START, END)
     print(f"wrote the kiosk section of {ROOT / 'BENCHMARKS.md'}")
 
 

