@@ -19,8 +19,9 @@ SPECULATE_MS = 150
 """Silence after which the utterance is finished in advance, leaving the 210 ms left of the
 default endpoint silence (360 ms) for the finish. Finishing only at the endpoint, PocketSphinx's
 post-endpoint p95 was 190-380 ms on this (shared, loaded) 2-core machine while its second search
-pass was on; without it (voice.asr.pocketsphinx.SECOND_PASS) the finish takes 35 ms at the median
-and 123 ms at p95, which speculation hides in the pause. Earlier than 150 ms, more pauses between
+pass was on; without it (voice.asr.pocketsphinx.SECOND_PASS and BEST_PATH) the finish takes 22 ms
+at the median and 60 ms at p95 (85 ms and 254 ms in pink noise at 10 dB), which speculation
+hides in the pause. Earlier than 150 ms, more pauses between
 words would start a finish that must be redone; see the endpoint table in BENCHMARKS.md for how
 long those pauses are."""
 
