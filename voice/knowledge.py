@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +16,8 @@ import numpy as np
 from voice.answer_cache import AnswerCache
 from voice.assistant import Assistant
 from voice.commands import Commands
-from voice.match import SUGGESTIONS, MatchResult
-from voice.seeds import Entry, KnowledgeBase
+from voice.match import MatchResult
+from voice.seeds import KnowledgeBase
 from voice.terms import parse_synonyms, synonym_files
 from voice.tts import SpeechAudio
 
@@ -61,8 +61,9 @@ class Knowledge:
     def fallback(self, result: MatchResult) -> tuple[str, SpeechAudio]:
         """The refusal naming the nearest questions, from cached pieces (any mix of them is said
         at once, where rendering the sentence would take a moment each time)."""
-        suggested = suggestions(result, self.kb.entries)
-        phrases = self.assistant.matcher.phrases
+        matcher = self.assistant.matcher
+        suggested = matcher.suggestions(result.candidates)
+        phrases = matcher.phrases
         pieces = [phrases.kiosk_prompt]  # short: the visitor is waiting
         for number, question in enumerate(suggested):
             if number:
@@ -72,17 +73,6 @@ class Knowledge:
         rate = clips[0].rate
         samples = np.concatenate([c.samples for c in clips if c.rate == rate])
         return " ".join(pieces), SpeechAudio(samples, rate)
-
-
-def suggestions(result: MatchResult, entries: Sequence[Entry]) -> list[str]:
-    """The questions nearest to what was said, topped up with the first entries."""
-    suggested = [c.entry.question for c in result.candidates[:SUGGESTIONS]]
-    for entry in entries:
-        if len(suggested) >= SUGGESTIONS:
-            break
-        if entry.question not in suggested:
-            suggested.append(entry.question)
-    return suggested
 
 
 def build_knowledge(assistant: Assistant, make_cache: Callable[[], AnswerCache]) -> Knowledge:

@@ -217,15 +217,21 @@ class Matcher:
         )
         return result
 
-    def fallback(self, ranked: Sequence[Candidate], hypotheses: Sequence[str]) -> str:
-        """The polite refusal, naming a few questions that can be asked (the nearest ones), in
-        the knowledge base's language (voice.language)."""
+    def suggestions(self, ranked: Sequence[Candidate]) -> list[str]:
+        """The SUGGESTIONS questions nearest to what was said, topped up with the first entries;
+        the refusal names them (here and in the kiosk's cached refusal)."""
         suggested = [c.entry.question for c in ranked[:SUGGESTIONS]]
         for entry in self.kb.entries:
             if len(suggested) >= SUGGESTIONS:
                 break
             if entry.question not in suggested:
                 suggested.append(entry.question)
+        return suggested
+
+    def fallback(self, ranked: Sequence[Candidate], hypotheses: Sequence[str]) -> str:
+        """The polite refusal, naming a few questions that can be asked (the nearest ones), in
+        the knowledge base's language (voice.language)."""
+        suggested = self.suggestions(ranked)
         heard = any(h.strip() for h in hypotheses)
         opening = self.phrases.no_answer if heard else self.phrases.nothing_heard
         quoted = f" {self.phrases.join} ".join(f'"{q}"' for q in suggested)
