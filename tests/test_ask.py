@@ -120,6 +120,24 @@ def test_python_api_answers_spoken_questions(spoken: dict) -> None:
             assert answer.answer == assistant.kb.get(expected).answer
 
 
+def test_a_synonym_the_recognizer_did_not_know_is_heard_and_answered(tmp_path: Path) -> None:
+    """The word "stalemate" is not among the recognizer's general words; as a synonym of the seeds'
+    "impasse" it is taught to it (it was heard as "the stale mate" or "the scale my")."""
+    from voice.audio import SAMPLE_RATE, write_wav
+    from voice.testset import synthesize as speak
+
+    paths = []
+    for voice in ("flite-kal16", "piper-joe"):
+        path = tmp_path / f"{voice}.wav"
+        write_wav(path, speak("what is europe doing about the stalemate", voice), SAMPLE_RATE)
+        paths.append(str(path))
+    result = run_voice("ask", "--json", *paths)
+    assert result.returncode == 0, result.stderr
+    for row in json_lines(result.stdout):
+        assert "stalemate" in str(row["transcript"]).split(), row["transcript"]
+        assert row["id"] == 2, row
+
+
 @pytest.mark.parametrize(
     "sox_args, suffix",
     [

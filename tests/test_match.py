@@ -115,6 +115,29 @@ def test_synonym_groups_fold_inflections_and_phrases() -> None:
     assert parse_synonyms("# comment\nsolo\na, b # trailing\n") == [["a", "b"]]
 
 
+def test_a_synonym_heard_in_pieces_or_run_together_still_counts() -> None:
+    analyzer = Analyzer()
+    assert analyzer.terms("the stale mate") == analyzer.terms("the impasse")
+    assert analyzer.terms("the talks breakdown") == analyzer.terms("the talks failed")
+    assert analyzer.terms("the stale bread") != analyzer.terms("the impasse")
+
+
+def test_the_recognizer_is_taught_the_synonyms_of_the_questions_words(tmp_path: Path) -> None:
+    from voice import Assistant, Settings
+
+    def taught(seeds: Path) -> str:
+        return " " + " ".join(Assistant.from_settings(Settings(seeds=seeds)).vocabulary()) + " "
+
+    for word in ("stalemate", "kremlin", "front line"):
+        assert f" {word} " in taught(SEEDS)
+    (tmp_path / "kb.txt").write_text("Where is the cloakroom?\nDownstairs.\n")
+    (tmp_path / "venue.synonyms").write_text("cloakroom, coat check\nlift, elevator\n")
+    museum = taught(tmp_path)
+    assert " coat check " in museum
+    for word in ("elevator", "kremlin", "stalemate"):  # groups its questions never use
+        assert f" {word} " not in museum
+
+
 def test_synonyms_file_beside_the_seeds_is_used(tmp_path: Path) -> None:
     from voice import Assistant, Settings
 

@@ -121,6 +121,10 @@ class Matcher:
         self._vocabulary = [t for t in postings if len(t) >= MIN_FUZZY_LENGTH]
         self._unseen_idf = math.log(1.0 + n)
 
+    def synonyms(self) -> list[str]:
+        """The words and phrases the synonym lists give for the questions' words."""
+        return self.analyzer.synonyms_of(self._postings.keys())
+
     def shortlist(self, said: Sequence[str]) -> list[int]:
         """Phrasings sharing a term with what was said (or a near spelling of one), the
         CANDIDATES with the most shared IDF weight first. An inverted index keeps this fast for

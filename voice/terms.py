@@ -4,7 +4,7 @@ function words dropped and endings stemmed ("negotiating" and "negotiations" are
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -43,6 +43,23 @@ def builtin_synonyms() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(g) for g in parse_synonyms(text))
 
 
+COMPOUND_LETTERS = 7
+"""Synonyms this long may be heard as two words ("stalemate" as "stale mate")."""
+
+
+def respellings(member: str) -> list[str]:
+    """Other ways a recognizer writes a synonym: a phrase run together ("break down" as
+    "breakdown"), a long word in two pieces of three letters or more ("stale mate"). On the
+    stored transcripts of the standard and held-out sets' clean and 10 dB clips (before the
+    recognizer was taught the synonyms, see Assistant.vocabulary), this answered 4 of 300 and
+    3 of 420 more questions right, every one a "stale mate", and no unrelated question."""
+    if " " in member:
+        return [member.replace(" ", "")]
+    if len(member) < COMPOUND_LETTERS or not member.isalpha():
+        return []
+    return [f"{member[:cut]} {member[cut:]}" for cut in range(3, len(member) - 2)]
+
+
 def synonym_files(seeds: Path) -> list[Path]:
     """``*.synonyms`` files beside the seed files (a seed folder's, or a seed file's folder)."""
     folder = seeds if seeds.is_dir() else seeds.parent
@@ -61,12 +78,28 @@ class Analyzer:
         self._stems: dict[str, str] = {}
         self._stopstems = frozenset(self._stem(w) for w in STOPWORDS)
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._groups: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         for group in (*builtin_synonyms(), *synonym_groups):
             stemmed = [tuple(self._stem(w) for w in member.split()) for member in group]
-            for member in stemmed:
-                self._phrases.setdefault(member, stemmed[0])
+            self._groups.append((stemmed[0], tuple(group)))
+            for stems in stemmed:
+                self._phrases.setdefault(stems, stemmed[0])
+            for spelling in (s for member in group for s in respellings(member)):
+                key = tuple(self._stem(w) for w in spelling.split())
+                self._phrases.setdefault(key, stemmed[0])
         self._longest = max((len(k) for k in self._phrases), default=1)
         self._phrase_starts = frozenset(k[0] for k in self._phrases)
+
+    def synonyms_of(self, terms: Collection[str]) -> list[str]:
+        """Every member of the synonym groups that ``terms`` use: the words people say for a
+        knowledge base's own words. The recognizer is taught them: "stalemate" is not among its
+        general words, so a question about the stalemate was heard as "the stale mate"."""
+        return [
+            member
+            for canonical, members in self._groups
+            if all(t in terms for t in canonical)
+            for member in members
+        ]
 
     def _fold_synonyms(self, stems: list[str]) -> list[str]:
         out: list[str] = []
