@@ -80,13 +80,12 @@ class Analyzer:
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._groups: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         for group in (*builtin_synonyms(), *synonym_groups):
-            stemmed = [tuple(self._stem(w) for w in member.split()) for member in group]
-            self._groups.append((stemmed[0], tuple(group)))
-            for stems in stemmed:
-                self._phrases.setdefault(stems, stemmed[0])
-            for spelling in (s for member in group for s in respellings(member)):
-                key = tuple(self._stem(w) for w in spelling.split())
-                self._phrases.setdefault(key, stemmed[0])
+            members = tuple(group)
+            canonical = self._stem_phrase(members[0])
+            self._groups.append((canonical, members))
+            for member in members:
+                for spelling in (member, *respellings(member)):
+                    self._phrases.setdefault(self._stem_phrase(spelling), canonical)
         self._longest = max((len(k) for k in self._phrases), default=1)
         self._phrase_starts = frozenset(k[0] for k in self._phrases)
 
@@ -119,6 +118,9 @@ class Analyzer:
                 out.append(stems[i])
                 i += 1
         return out
+
+    def _stem_phrase(self, phrase: str) -> tuple[str, ...]:
+        return tuple(self._stem(w) for w in phrase.split())
 
     def _stem(self, word: str) -> str:
         stem = self._stems.get(word)
