@@ -7,18 +7,22 @@ import logging
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from tests.evalset import SEEDS
 from tests.kiosk_fakes import (
     FrameFeed,
     InstantPlayer,
     ToneSpeaker,
+    frames_of,
     question_frames,
     silence,
     write_seeds,
 )
 from tests.speech import synthesize
 from voice.answer_cache import AnswerCache
+from voice.audio import read_audio
 from voice.commands import Command, Commands
 from voice.config import Settings
 from voice.interaction_log import InteractionLog
@@ -180,6 +184,21 @@ def test_out_of_domain_gets_the_fallback_and_repeat_says_it_again(
     assert rows[0]["answer"].startswith(ENGLISH.kiosk_prompt)
     assert len(player.played) == 2, "the repeat was not played"
     assert player.played[1][1] is player.played[0][1]
+
+
+def test_a_question_after_a_shouted_one_is_still_answered(tmp_path: Path) -> None:
+    """A shout that overloads the microphone leaves the live decoder's channel mean far off:
+    the next, normal question came out as "why compete to go shoot you to do yield" and was
+    refused. A refused live transcript is decoded again with the utterance's own mean."""
+    shouted = read_audio(synthesize(QUESTIONS[1][1], tmp_path / "shout.wav", "espeak-f3"), 60)
+    loud = np.clip(shouted.samples.astype(np.int32) * 8, -32768, 32767).astype("<i2")
+    normal = synthesize(
+        "Why have peace negotiations in Ukraine failed?", tmp_path / "q.wav", "espeak"
+    )
+    knowledge = _knowledge(SEEDS, tmp_path / "cache", ToneSpeaker())
+    rows, _ = _run(knowledge, [frames_of(loud), question_frames(normal)])
+    assert rows[1]["id"] == 1, rows[1]
+    assert rows[1]["decoded_again"], "answered by the live decode: the test no longer tests this"
 
 
 def test_tts_failing_for_one_answer_at_start_up_leaves_the_others(

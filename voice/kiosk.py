@@ -337,6 +337,12 @@ class Kiosk:
             return
         knowledge = self.knowledge
         result = knowledge.assistant.matcher.match(transcript.hypotheses)
+        second = utterance.decode_again() if result.entry is None else None
+        if second is not None:
+            again = knowledge.assistant.matcher.match(second.hypotheses)
+            if again.entry is not None:
+                transcript, result = second, again
+                base["transcript"] = transcript.text
         if result.entry is not None:
             text, audio = result.entry.answer, knowledge.cache.get(result.entry.answer)
         else:
@@ -359,6 +365,7 @@ class Kiosk:
         }
         audio_bytes = b"".join(utterance.frames) if self._keep_audio else None
         row["early"] = utterance.early is not None
+        row["decoded_again"] = second is not None
         self._emit("answer", **self._log.write(row, audio_bytes))
 
     def _say(self, audio: SpeechAudio) -> None:

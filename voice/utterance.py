@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from voice.asr import Recognizer, RecognizerStream, Transcript, finish_quickly
+from voice.asr import Recognizer, RecognizerStream, Transcript, decode_fully, finish_quickly
 from voice.audio import SAMPLE_RATE
 from voice.vad import FRAME_MS
 
@@ -98,6 +98,15 @@ class Utterance:
         if self.early is not None:
             return self.early
         return None if self.stream is None else finish_quickly(self.stream)
+
+    def decode_again(self) -> Transcript | None:
+        """The utterance decoded again by the engine's full search, after :meth:`end`; None
+        when the engine has no better decode than its live one (or recognition was dropped).
+        The live decode starts from the cepstral mean the previous utterance left: a voice
+        unlike the last one can come out as noise ("why have peace negotiations in ukraine
+        failed" after another speaker: "like that the go future and you coming through"), where
+        the whole utterance's own mean hears it. Only refusals pay for it (0.3-0.9 s)."""
+        return None if self.stream is None else decode_fully(self.stream)
 
     def _resume(self) -> None:
         """Speech again after the transcript was finished in advance: decode it all anew."""

@@ -66,6 +66,15 @@ def finish_quickly(stream: RecognizerStream) -> Transcript:
     return stream.finish()
 
 
+def decode_fully(stream: RecognizerStream) -> Transcript | None:
+    """The engine's full decode of an utterance already finished with :func:`finish_quickly`,
+    or None when that finish was the full one already (Vosk). A second opinion for a live
+    transcript the matcher refused (see voice.utterance.Utterance.decode_again)."""
+    if isinstance(stream, LiveFinish):
+        return stream.finish()
+    return None
+
+
 class Recognizer(Protocol):
     name: str
 
