@@ -190,7 +190,8 @@ def test_a_question_after_a_shouted_one_is_still_answered(tmp_path: Path) -> Non
     """A shout that overloads the microphone leaves the live decoder's channel mean far off:
     the next, normal question came out as "why compete to go shoot you to do yield" and was
     refused. A refused live transcript is decoded again with the utterance's own mean."""
-    shouted = read_audio(synthesize(QUESTIONS[1][1], tmp_path / "shout.wav", "espeak-f3"), 60)
+    shout = "What is Russia's current stance on peace negotiations?"
+    shouted = read_audio(synthesize(shout, tmp_path / "shout.wav", "espeak-f3"), 60)
     loud = np.clip(shouted.samples.astype(np.int32) * 8, -32768, 32767).astype("<i2")
     normal = synthesize(
         "Why have peace negotiations in Ukraine failed?", tmp_path / "q.wav", "espeak"
