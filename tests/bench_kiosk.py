@@ -8,6 +8,8 @@
    --questions questions; the kiosk's own post-endpoint times from its JSON lines.
 4. CPU while idle-listening (the kiosk process, --idle seconds).
 5. Soak: --soak questions fed to the loop as fast as it goes; memory every 100, missed answers.
+6. Only with --live-set MANIFEST: a test set decoded the kiosk's way (live, voices changing every
+   clip), with and without refusals decoded again; printed, not written.
 
 Writes the section between the markers below in BENCHMARKS.md (other sections are left alone).
 Run: make bench   (or .venv/bin/python -m tests.bench_kiosk [--questions N] [--soak N])
@@ -38,6 +40,7 @@ from voice.config import Settings
 from voice.interaction_log import InteractionLog
 from voice.kiosk import KIOSK_END_SILENCE_MS, Kiosk, KioskEvent
 from voice.knowledge import KioskAssistant, build_knowledge
+from voice.manifest import read_manifest
 from voice.vad import Endpointer, Event, segment
 
 START, END = "<!-- voice-kiosk:start -->", "<!-- voice-kiosk:end -->"
@@ -117,6 +120,38 @@ def decoding_table(folder: Path, assistant: KioskAssistant) -> list[str]:
         rows.append(
             f"| {mode} | {right} of {len(said)} | {pct(seconds, 50) * 1000:.0f} ms "
             f"| {pct(seconds, 95) * 1000:.0f} ms |"
+        )
+    return rows
+
+
+def live_set_table(manifest: Path) -> list[str]:
+    """A test set decoded the kiosk's way, clip after clip on one recognizer (the channel mean
+    carried over while voices and noise change every clip): live, and live with refusals
+    decoded again, per condition. Slow (about 1.2 s a clip on one core): not run by default."""
+    assistant = KioskAssistant.from_settings(Settings.defaults())
+    recognizer = assistant.recognizer
+    counts: dict[str, list[int]] = {}
+    for sample in read_manifest(manifest, assistant.kb):
+        stream = recognizer.stream()
+        for n, frame in enumerate(frames_of(read_audio(sample.path, 60).samples), start=1):
+            stream.accept(frame)
+            if n % 3 == 0:
+                stream.partial()
+        match = assistant.matcher.match(finish_quickly(stream).hypotheses)
+        live = match.entry.id if match.entry else None
+        final = live
+        if live is None and (again := decode_fully(stream)) is not None:
+            rescued = assistant.matcher.match(again.hypotheses).entry
+            final = rescued.id if rescued else None
+        row = counts.setdefault(sample.fields.get("condition", "all"), [0, 0, 0])
+        row[0] += live == sample.expected_id
+        row[1] += final == sample.expected_id
+        row[2] += 1
+    rows = ["| condition | clips | live | live, a refusal decoded again |", "|---|---|---|---|"]
+    for condition, (live_right, final_right, total) in counts.items():
+        rows.append(
+            f"| {condition} | {total} | {100 * live_right / total:.1f}% "
+            f"| {100 * final_right / total:.1f}% |"
         )
     return rows
 
@@ -216,7 +251,16 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=60)
     parser.add_argument("--soak", type=int, default=1000)
     parser.add_argument("--idle", type=float, default=20.0)
+    parser.add_argument(
+        "--live-set",
+        type=Path,
+        metavar="MANIFEST",
+        help="only decode this test set the kiosk's way and print the table (not written)",
+    )
     args = parser.parse_args()
+    if args.live_set:
+        print("\n".join(live_set_table(args.live_set)))
+        return
     code = commit()  # at the start: later commits during the run must not be credited
     header = f"{machine()}, load average {os.getloadavg()[0]:.1f} at the start"
     with tempfile.TemporaryDirectory(prefix="voice-bench-kiosk-") as tmp:
