@@ -23,6 +23,7 @@ import json
 import os
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -34,13 +35,14 @@ from tests.pulse import SPEAKER, start_server
 from tests.speech import synthesize
 from tests.test_ask import QUESTIONS  # the seed questions, one list for tests and benches
 from voice.answer_cache import AnswerCache
-from voice.asr import decode_fully, finish_quickly
+from voice.asr import Recognizer, RecognizerStream, decode_fully, finish_quickly
 from voice.audio import read_audio
 from voice.config import Settings
 from voice.interaction_log import InteractionLog
 from voice.kiosk import KIOSK_END_SILENCE_MS, Kiosk, KioskEvent
 from voice.knowledge import KioskAssistant, build_knowledge
 from voice.manifest import read_manifest
+from voice.utterance import PARTIAL_EVERY_FRAMES, match_live
 from voice.vad import Endpointer, Event, segment
 
 START, END = "<!-- voice-kiosk:start -->", "<!-- voice-kiosk:end -->"
@@ -94,6 +96,17 @@ def endpoint_table(folder: Path) -> list[str]:
 LIVE_AGAIN = "live, a refusal decoded again (the kiosk)"
 
 
+def fed_stream(recognizer: Recognizer, path: Path, live: bool) -> RecognizerStream:
+    """A stream that has heard the clip in kiosk frames, decoding as it goes when ``live`` (as
+    voice.utterance does, every PARTIAL_EVERY_FRAMES frames)."""
+    stream = recognizer.stream()
+    for n, frame in enumerate(frames_of(read_audio(path, 60).samples), start=1):
+        stream.accept(frame)
+        if live and n % PARTIAL_EVERY_FRAMES == 0:
+            stream.partial()
+    return stream
+
+
 def decoding_table(folder: Path, assistant: KioskAssistant) -> list[str]:
     recognizer = assistant.recognizer
     said = clips(folder, QUESTIONS, VOICES)
@@ -101,17 +114,15 @@ def decoding_table(folder: Path, assistant: KioskAssistant) -> list[str]:
     for mode in ("batch finish()", "live finish_live()", LIVE_AGAIN):
         right, seconds = 0, []
         for entry_id, path in said:
-            stream = recognizer.stream()
-            for n, frame in enumerate(frames_of(read_audio(path, 60).samples), start=1):
-                stream.accept(frame)
-                if mode.startswith("live") and n % 3 == 0:
-                    stream.partial()
+            stream = fed_stream(recognizer, path, live=mode.startswith("live"))
             started = time.perf_counter()
             transcript = stream.finish() if mode.startswith("batch") else finish_quickly(stream)
-            match = assistant.matcher.match(transcript.hypotheses)
-            if mode == LIVE_AGAIN and match.entry is None:  # as voice.kiosk does
-                again = decode_fully(stream)
-                match = assistant.matcher.match(again.hypotheses) if again else match
+            if mode == LIVE_AGAIN:  # as voice.kiosk does
+                _, match, _ = match_live(
+                    assistant.matcher, transcript, partial(decode_fully, stream)
+                )
+            else:
+                match = assistant.matcher.match(transcript.hypotheses)
             seconds.append(time.perf_counter() - started)
             right += match.entry is not None and match.entry.id == entry_id
         results[mode] = (right, seconds)
@@ -132,17 +143,12 @@ def live_set_table(manifest: Path) -> list[str]:
     recognizer = assistant.recognizer
     counts: dict[str, list[int]] = {}
     for sample in read_manifest(manifest, assistant.kb):
-        stream = recognizer.stream()
-        for n, frame in enumerate(frames_of(read_audio(sample.path, 60).samples), start=1):
-            stream.accept(frame)
-            if n % 3 == 0:
-                stream.partial()
-        match = assistant.matcher.match(finish_quickly(stream).hypotheses)
-        live = match.entry.id if match.entry else None
-        final = live
-        if live is None and (again := decode_fully(stream)) is not None:
-            rescued = assistant.matcher.match(again.hypotheses).entry
-            final = rescued.id if rescued else None
+        stream = fed_stream(recognizer, sample.path, live=True)
+        transcript = finish_quickly(stream)
+        first = assistant.matcher.match(transcript.hypotheses).entry
+        _, match, _ = match_live(assistant.matcher, transcript, partial(decode_fully, stream))
+        live = first.id if first else None
+        final = match.entry.id if match.entry else None
         row = counts.setdefault(sample.fields.get("condition", "all"), [0, 0, 0])
         row[0] += live == sample.expected_id
         row[1] += final == sample.expected_id

@@ -37,7 +37,7 @@ from voice.output import Player
 from voice.recovery import DEAD_INPUT_MS, Backoff, OutputKeeper, SilentInput
 from voice.reload import SeedWatcher
 from voice.tts import SpeechAudio
-from voice.utterance import Utterance
+from voice.utterance import Utterance, match_live
 from voice.vad import FRAME_MS, MAX_UTTERANCE_MS, PREROLL_MS, Endpointer, EnergyDetector, segment
 
 log = logging.getLogger(__name__)
@@ -336,13 +336,10 @@ class Kiosk:
             self._set_state(State.LISTENING)
             return
         knowledge = self.knowledge
-        result = knowledge.assistant.matcher.match(transcript.hypotheses)
-        second = utterance.decode_again() if result.entry is None else None
-        if second is not None:
-            again = knowledge.assistant.matcher.match(second.hypotheses)
-            if again.entry is not None:
-                transcript, result = second, again
-                base["transcript"] = transcript.text
+        transcript, result, decoded_again = match_live(
+            knowledge.assistant.matcher, transcript, utterance.decode_again
+        )
+        base["transcript"] = transcript.text
         if result.entry is not None:
             text, audio = result.entry.answer, knowledge.cache.get(result.entry.answer)
         else:
@@ -365,7 +362,7 @@ class Kiosk:
         }
         audio_bytes = b"".join(utterance.frames) if self._keep_audio else None
         row["early"] = utterance.early is not None
-        row["decoded_again"] = second is not None
+        row["decoded_again"] = decoded_again
         self._emit("answer", **self._log.write(row, audio_bytes))
 
     def _say(self, audio: SpeechAudio) -> None:
