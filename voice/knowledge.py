@@ -26,7 +26,11 @@ log = logging.getLogger(__name__)
 COMMAND_WEIGHT = 5
 """Times each command phrase is added to the recognizer's vocabulary. Once, "stop" alone was
 heard as "top" or a domain word; five copies make the phrase likely for a short utterance
-without pulling questions toward it (the phrases share no words with typical questions)."""
+without pulling questions toward it (the phrases share no words with typical questions).
+Measured again with the mixed language model (fifth session): 49 short commands spoken by seven
+voices, decoded live, were obeyed 42 / 42 / 43 times at 5 / 2 / 1 copies, and the held-out
+questions decoded the kiosk's way answered 70.3% / 69.7% (clean) and 59.7% / 59.4% (pink 10 dB)
+at 5 / 1 copies: the copies neither help nor cost now; left at 5."""
 
 
 class KioskAssistant(Assistant):
