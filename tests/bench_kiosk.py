@@ -145,10 +145,11 @@ def live_set_table(manifest: Path) -> list[str]:
     for sample in read_manifest(manifest, assistant.kb):
         stream = fed_stream(recognizer, sample.path, live=True)
         transcript = finish_quickly(stream)
-        first = assistant.matcher.match(transcript.hypotheses).entry
-        _, match, _ = match_live(assistant.matcher, transcript, partial(decode_fully, stream))
-        live = first.id if first else None
+        _, match, decoded_again = match_live(
+            assistant.matcher, transcript, partial(decode_fully, stream)
+        )
         final = match.entry.id if match.entry else None
+        live = None if decoded_again else final  # decoded again: the live decode was refused
         row = counts.setdefault(sample.fields.get("condition", "all"), [0, 0, 0])
         row[0] += live == sample.expected_id
         row[1] += final == sample.expected_id
