@@ -82,8 +82,9 @@ to 294 of 336 (87.5%), the held-out set's from 434 to 427 of 448 (95.3%). At equ
 the gain is smaller but on both sets, unlike the matcher changes in voice.match that were only a
 threshold in disguise: the default weight at threshold 33 answers 413 of 700 / 391 of 980 with
 294 / 428 refused; 8.5 at 35 answers 416 / 403 with 294 / 427 refused. Decoding is faster too,
-since the search prunes more: 518 clips took 106 s against 175 s at the default (2 processes on 2 cores). Wider beams
-(1e-60 / 1e-40) added half a point for 1.3-1.8 times the time; not kept."""
+since the search prunes more: 518 clips took 106 s against 175 s at the default (2 processes
+on 2 cores). Wider beams (1e-60 / 1e-40) added half a point for 1.3-1.8 times the time; not
+kept."""
 
 BEST_PATH_WEIGHT = 11.5
 """The language weight of the lattice best-path search (``bestpathlw``; default 9.5), raised
