@@ -198,8 +198,9 @@ def test_a_question_after_a_shouted_one_is_still_answered(tmp_path: Path) -> Non
     )
     knowledge = _knowledge(SEEDS, tmp_path / "cache", ToneSpeaker())
     rows, _ = _run(knowledge, [frames_of(loud), question_frames(normal)])
-    assert rows[1]["id"] == 1, rows[1]
-    assert rows[1]["decoded_again"], "answered by the live decode: the test no longer tests this"
+    # The shout itself may be refused or heard as nothing (no row): the question is the last row.
+    assert rows and rows[-1]["id"] == 1, rows
+    assert rows[-1]["decoded_again"], "answered by the live decode: the test no longer tests this"
 
 
 def test_tts_failing_for_one_answer_at_start_up_leaves_the_others(
