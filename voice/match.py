@@ -68,13 +68,11 @@ THRESHOLD = 35.0
 needs more than the last few answers (a wrong answer read aloud is worse than "sorry").
 BENCHMARKS.md has the held-out set's numbers.
 
-Measured again with the heavier language model (voice.asr.pocketsphinx.LANGUAGE_WEIGHT), on
-stored decodes of all four conditions (standard: 700 to answer, 336 not to; held-out: 980 / 448),
-right / refused: standard at 33: 430/286, 35: 416/294, 37: 395/301; held-out at 35: 403/427,
-37: 380/433 (the default language weight at 35: standard 393/301, held-out 371/434). 37 would
-keep the standard set's refusals where they were, but refuses espeak's reading of seed question
-1 (score 35.3: the recognizer's alternatives start "like the peace ..."); unrelated questions
-still refused 95% of the time on the held-out set at 35, so 35 stays."""
+Measured again with a heavier language model (LANGUAGE_WEIGHT 8.5 in voice.asr.pocketsphinx,
+not kept), on stored decodes of all four conditions (standard: 700 to answer, 336 not to;
+held-out: 980 / 448), right / refused: standard at 33: 430/286, 35: 416/294, 37: 395/301;
+held-out at 35: 403/427, 37: 380/433 (the default weight at 35: 393/301 and 371/434). 37 would
+have kept the refusals, but refused espeak's reading of seed question 1 (score 35.3)."""
 
 WORD_MATCH = 80.0
 """Two words count as the same word when their fuzzy ratio reaches this (plural, tense,
