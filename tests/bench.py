@@ -2,11 +2,11 @@
 
 Synthesizes the standard test set (every seed question and the built-in phrasings and
 out-of-domain questions; seven voices: six synthesizers and a neural Piper voice; clean / pink
-noise at 10 dB / a competing talker at 10 dB),
-evaluates it with every engine available (PocketSphinx always; Vosk when an English Vosk model is
-under models/), writes an HTML report per engine under out/bench/, a screenshot of the first one
-to docs/eval-report.png, and replaces the section between the markers below in BENCHMARKS.md
-(other sections of that file are left alone).
+noise at 10 dB / a competing talker at 10 dB), evaluates it with every engine available
+(Whisper, the default, when its model wheel is installed; PocketSphinx always; Vosk when an
+English Vosk model is under models/), writes an HTML report per engine under out/bench/, a
+screenshot of the first one to docs/eval-report.png, and replaces the section between the
+markers below in BENCHMARKS.md (other sections of that file are left alone).
 
 Run: make bench   (or .venv/bin/python -m tests.bench [--out DIR] [--no-screenshot])
 """
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from voice.asr import find_vosk_models
+from voice.asr.whisper import bundled_model
 from voice.config import Settings
 from voice.evaluate import best_threshold, evaluate, summarize, summarize_groups, sweep
 from voice.manifest import read_manifest
@@ -116,6 +117,8 @@ def engines(models_root: Path) -> tuple[list[tuple[str, Path | None]], str]:
     """The engines to run and a sentence about Vosk."""
     found = [m for m in find_vosk_models(models_root) if "-en-" in f"-{m.name.lower()}-"]
     chosen: list[tuple[str, Path | None]] = [("pocketsphinx", None)]
+    if bundled_model() is not None:
+        chosen.insert(0, ("whisper", None))
     if found:
         chosen.append(("vosk", found[0]))
         return chosen, f"Vosk model: {found[0].name}."

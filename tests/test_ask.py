@@ -89,7 +89,7 @@ def test_cli_answers_spoken_questions_with_the_right_id(spoken: dict) -> None:
             "engine",
             "seconds",
         } <= set(row)
-        assert row["engine"] == "pocketsphinx"
+        assert row["engine"] == "whisper"
         assert 0 <= float(row["score"]) <= 100
         if row["id"] is None:
             assert row["question"] is None
@@ -115,7 +115,7 @@ def test_python_api_answers_spoken_questions(spoken: dict) -> None:
         path, expected = spoken[name]
         answer = assistant.ask_file(path)
         assert answer.id == expected, (name, answer.transcript)
-        assert answer.engine == "pocketsphinx"
+        assert answer.engine == "whisper"
         if expected:
             assert answer.answer == assistant.kb.get(expected).answer
 

@@ -79,6 +79,9 @@ def answer_from(
 class Assistant:
     """Holds the knowledge base, the matcher and (loaded on first use) the recognizer."""
 
+    live_answers = False
+    """Answers are wanted the moment speech ends (see voice.asr.choose_engine)."""
+
     def __init__(
         self,
         kb: KnowledgeBase,
@@ -105,7 +108,10 @@ class Assistant:
             for group in parse_synonyms(path.read_text(encoding="utf-8-sig"))
         ]
         choice = choose_engine(
-            settings.engine, settings.model, find_vosk_models(settings.models_root)
+            settings.engine,
+            settings.model,
+            find_vosk_models(settings.models_root),
+            live=cls.live_answers,
         )
         return cls(kb, choice, settings.threshold, settings.max_seconds, synonyms, settings.denoise)
 
@@ -117,10 +123,16 @@ class Assistant:
     def recognizer(self) -> Recognizer:
         if self._recognizer is None:
             started = time.perf_counter()
-            recognizer = load_recognizer(self.choice, vocabulary=self.vocabulary())
+            recognizer = load_recognizer(
+                self.choice, vocabulary=self.vocabulary(), questions=self.questions()
+            )
             self._recognizer = Denoised(recognizer) if self.denoise else recognizer
             log.info("%s loaded in %.2f s", self.choice.engine, time.perf_counter() - started)
         return self._recognizer
+
+    def questions(self) -> list[str]:
+        """Every way the knowledge base words its questions, entry by entry."""
+        return [q for e in self.kb.entries for q in e.all_questions]
 
     def vocabulary(self) -> list[str]:
         """Domain text the recognizer is biased toward: every phrasing, every answer, and the
@@ -135,7 +147,7 @@ class Assistant:
         (950 of 1,000 right, was 1,000), until refusals were decoded again (voice.utterance:
         1,000). Single-word synonyms only fixed that but gave 69.7% and 55.7% on the same
         held-out clips: the phrases ("in the near future") help in noise."""
-        texts = [q for e in self.kb.entries for q in e.all_questions]
+        texts = self.questions()
         texts.extend(e.answer for e in self.kb.entries)
         synonyms = self.matcher.synonyms()
         if synonyms:

@@ -25,9 +25,9 @@ class Settings:
     seeds: Path
     """A seed file or a folder of them."""
     engine: str = "auto"
-    """auto | vosk | pocketsphinx"""
+    """auto | vosk | whisper | pocketsphinx | pocketsphinx+whisper (voice.asr.ENGINES)"""
     model: Path | None = None
-    """A Vosk model folder; None looks under ``models_root``."""
+    """A Vosk or CTranslate2 Whisper model folder; None looks under ``models_root``."""
     models_root: Path = Path("models")
     threshold: float = THRESHOLD
     """Match score (0-100) below which the fallback answer is given."""

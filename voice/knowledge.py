@@ -37,6 +37,7 @@ class KioskAssistant(Assistant):
     """The assistant whose recognizer also knows the spoken commands."""
 
     commands: Commands = Commands()
+    live_answers = True
 
     def vocabulary(self) -> list[str]:
         return [*super().vocabulary(), *self.commands.phrases() * COMMAND_WEIGHT]

@@ -16,7 +16,9 @@ from typing import Protocol, runtime_checkable
 
 from voice.errors import ModelError
 
-ENGINES = ("auto", "vosk", "pocketsphinx")
+ENGINES = ("auto", "vosk", "whisper", "pocketsphinx", "pocketsphinx+whisper")
+"""``pocketsphinx+whisper``: PocketSphinx's live decode answers, Whisper decodes a refusal again
+(voice.asr.two_pass); what ``auto`` gives the kiosk."""
 
 
 @dataclass(frozen=True)
@@ -101,42 +103,69 @@ def find_vosk_models(models_root: Path) -> list[Path]:
 
 
 def choose_engine(
-    requested: str, model_dir: Path | None, found_models: Sequence[Path]
+    requested: str, model_dir: Path | None, found_models: Sequence[Path], live: bool = False
 ) -> EngineChoice:
-    """Pick the engine: ``auto`` prefers Vosk when a model is given or found, else PocketSphinx."""
+    """Pick the engine: ``auto`` prefers Vosk when a model is given or found, else Whisper when
+    its model package is installed, else PocketSphinx. ``model_dir`` may be a Vosk model or a
+    CTranslate2 Whisper model folder. ``live``: answers are wanted the moment speech ends (the
+    kiosk), so ``auto`` pairs the bundled Whisper with PocketSphinx's live decode."""
+    from voice.asr.whisper import bundled_model, is_whisper_model
+
     if requested not in ENGINES:
         raise ModelError(f"unknown engine {requested!r}; choose one of {', '.join(ENGINES)}")
     if model_dir is not None:
-        if requested == "pocketsphinx":
-            raise ModelError("--model names a Vosk model; it cannot be used with pocketsphinx")
+        if requested.startswith("pocketsphinx"):
+            raise ModelError(f"--model names a model folder; {requested} uses its own models")
         if not model_dir.is_dir():
             raise ModelError(f"{model_dir}: no such model folder")
-        if not is_vosk_model(model_dir):
+        if requested in ("auto", "whisper") and is_whisper_model(model_dir):
+            return EngineChoice("whisper", model_dir)
+        if requested in ("auto", "vosk") and is_vosk_model(model_dir):
+            return EngineChoice("vosk", model_dir)
+        if requested == "whisper":
             raise ModelError(
-                f"{model_dir}: not a Vosk model folder (no am/final.mdl); "
-                "unpack a model from the Vosk models page into models/<name>/"
+                f"{model_dir}: not a CTranslate2 Whisper model folder "
+                "(needs model.bin, config.json and tokenizer.json)"
             )
-        return EngineChoice("vosk", model_dir)
-    if requested == "pocketsphinx":
-        return EngineChoice("pocketsphinx")
+        also = "" if requested == "vosk" else " nor a Whisper model folder (model.bin)"
+        raise ModelError(
+            f"{model_dir}: not a Vosk model folder (no am/final.mdl){also}; "
+            "unpack a model from the Vosk models page into models/<name>/"
+        )
+    if requested in ("pocketsphinx", "whisper", "pocketsphinx+whisper"):
+        return EngineChoice(requested)
     if found_models:
         return EngineChoice("vosk", found_models[0])
     if requested == "vosk":
         raise ModelError(
-            "no Vosk model found under models/; pass --model DIR or use --engine pocketsphinx"
+            "no Vosk model found under models/; pass --model DIR or use --engine whisper"
         )
-    return EngineChoice("pocketsphinx")
+    if bundled_model() is None:
+        return EngineChoice("pocketsphinx")
+    return EngineChoice("pocketsphinx+whisper" if live else "whisper")
 
 
-def load_recognizer(choice: EngineChoice, vocabulary: Sequence[str] = ()) -> Recognizer:
-    """Load the chosen engine. ``vocabulary`` is domain text (questions, answers) to bias toward."""
+def load_recognizer(
+    choice: EngineChoice, vocabulary: Sequence[str] = (), questions: Sequence[str] = ()
+) -> Recognizer:
+    """Load the chosen engine. ``vocabulary`` is domain text (questions, answers, synonyms) to
+    bias toward; ``questions`` the knowledge base's questions alone (Whisper's prompt)."""
     if choice.engine == "vosk":
         from voice.asr.vosk import VoskRecognizer
 
         assert choice.model_dir is not None
         return VoskRecognizer(choice.model_dir, vocabulary)
+    if choice.engine == "whisper":
+        from voice.asr.whisper import WhisperRecognizer
+
+        return WhisperRecognizer(choice.model_dir, questions)
     from voice.asr.pocketsphinx import PocketSphinxRecognizer
 
+    if choice.engine == "pocketsphinx+whisper":
+        from voice.asr.two_pass import LiveAndFull
+        from voice.asr.whisper import WhisperRecognizer
+
+        return LiveAndFull(PocketSphinxRecognizer(vocabulary), WhisperRecognizer(None, questions))
     return PocketSphinxRecognizer(vocabulary)
 
 

