@@ -1,10 +1,10 @@
 """The accuracy gains stay: a fixed generated test set, evaluated in CI with a minimum accuracy.
 
 The set is small enough for `make test` (three voices: a formant and a diphone synthesizer and a
-neural Piper voice, the one that sounds most like a person; clean audio, every seed question, the
-built-in phrasings and out-of-domain questions); `make bench` measures the full sets. The minimum
-is a few points under what the current code measures on this set, so a regression of the
-recognizer or the matcher fails the suite.
+neural Piper voice, the one that sounds most like a person; every seed question, the built-in
+phrasings and out-of-domain questions, clean and in pink noise at 10 dB); `make bench` measures
+the full sets. The minimum is a few points under what the current code measures on this set, so
+a regression of the recognizer or the matcher fails the suite.
 """
 
 from __future__ import annotations
@@ -17,16 +17,20 @@ import pytest
 from tests.test_ask import run_voice
 
 VOICES = "espeak-f3,flite-kal16,piper-joe"
-MIN_ACCURACY = 78.0
-"""Measured 79.7% on the first two voices (74 clips) when the guard was added (baseline code:
-about 47%); 82.9% on all three (111 clips: espeak-f3 67.6%, flite-kal16 91.9%, piper-joe 89.2%)
-when the neural voice joined. The assertion message shows today's number."""
+MIN_ACCURACY = 86.0
+"""With PocketSphinx (the default until the seventh session), clean audio only: 79.7% on the first
+two voices (74 clips) when the guard was added (baseline code: about 47%), 82.9% on all three
+(111 clips). With Whisper (seventh session), clean and pink 10 dB (222 clips): 89.6% (clean
+91.0%, 10 dB 88.3%; espeak-f3 83.8%, flite-kal16 90.5%, piper-joe 94.6%). The assertion message
+shows today's number."""
 
 
 @pytest.fixture(scope="module")
 def guard_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("guard")
-    made = run_voice("testset", str(out), "--voices", VOICES, "--seed", "3", timeout=600)
+    made = run_voice(
+        "testset", str(out), "--voices", VOICES, "--seed", "3", "--noise-snr", "10", timeout=600
+    )
     assert made.returncode == 0, made.stderr
     return out / "manifest.csv"
 
@@ -44,4 +48,4 @@ def test_eval_meets_the_minimum_accuracy(guard_set: Path) -> None:
     summary = json.loads(result.stdout)
     overall = summary["summary"]
     assert result.returncode == 0, (overall.get("accuracy"), result.stderr[-2000:])
-    assert overall["files"] >= 110
+    assert overall["files"] >= 220

@@ -121,21 +121,24 @@ def test_python_api_answers_spoken_questions(spoken: dict) -> None:
 
 
 def test_a_synonym_the_recognizer_did_not_know_is_heard_and_answered(tmp_path: Path) -> None:
-    """The word "stalemate" is not among the recognizer's general words; as a synonym of the seeds'
-    "impasse" it is taught to it (it was heard as "the stale mate" or "the scale my")."""
+    """The word "stalemate" is not among PocketSphinx's general words; as a synonym of the seeds'
+    "impasse" it is taught to it (it was heard as "the stale mate" or "the scale my"). Whisper
+    knows the word; both must hear it and answer entry 2."""
     from voice.audio import SAMPLE_RATE, write_wav
     from voice.testset import synthesize as speak
+    from voice.text import words
 
     paths = []
     for voice in ("flite-kal16", "piper-joe"):
         path = tmp_path / f"{voice}.wav"
         write_wav(path, speak("what is europe doing about the stalemate", voice), SAMPLE_RATE)
         paths.append(str(path))
-    result = run_voice("ask", "--json", *paths)
-    assert result.returncode == 0, result.stderr
-    for row in json_lines(result.stdout):
-        assert "stalemate" in str(row["transcript"]).split(), row["transcript"]
-        assert row["id"] == 2, row
+    for engine in ("pocketsphinx", "whisper"):  # the kiosk's live decoder, and the default
+        result = run_voice("ask", "--json", "--engine", engine, *paths)
+        assert result.returncode == 0, result.stderr
+        for row in json_lines(result.stdout):
+            assert "stalemate" in words(str(row["transcript"])), (engine, row["transcript"])
+            assert row["id"] == 2, (engine, row)
 
 
 @pytest.mark.parametrize(
@@ -192,7 +195,7 @@ def test_plain_output_shows_transcript_match_score_and_answer(spoken: dict) -> N
     result = run_voice("ask", str(path))
     assert result.returncode == 0, result.stderr
     transcript = next(line for line in result.stdout.splitlines() if "transcript:" in line)
-    assert "russia's" in transcript and "negotiations" in transcript
+    assert "russia's" in transcript.lower() and "negotiations" in transcript
     assert "#5 What is Russia's current stance on peace negotiations?" in result.stdout
     assert "Sergey Ryabkov" in result.stdout
 

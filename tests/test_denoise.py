@@ -1,5 +1,6 @@
 """Noise suppression in front of the recognizer: it keeps every sample and the speech, removes
-steady noise, and answers more noisy questions right than the raw audio does."""
+steady noise, and PocketSphinx answers more noisy questions right with it than from the raw
+audio."""
 
 from __future__ import annotations
 
@@ -100,7 +101,8 @@ def accuracy(manifest: Path, *options: str) -> float:
 
 
 def test_noise_suppression_answers_more_noisy_questions_right(noisy_set: Path) -> None:
-    raw = accuracy(noisy_set, "--no-denoise")
-    denoised = accuracy(noisy_set)
+    """For PocketSphinx (the kiosk's live decoder); Whisper hears noise better without it."""
+    raw = accuracy(noisy_set, "--engine", "pocketsphinx", "--no-denoise")
+    denoised = accuracy(noisy_set, "--engine", "pocketsphinx")
     assert denoised > raw, (raw, denoised)
     assert denoised * 100 >= MIN_NOISY_ACCURACY, (raw, denoised)

@@ -86,7 +86,7 @@ def run_voice(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_model_loads_with_the_knowledge_base_as_its_phrase_list(assistant: Assistant) -> None:
     recognizer = assistant.recognizer
-    assert isinstance(recognizer, Denoised)  # noise suppression in front of every engine
+    assert isinstance(recognizer, Denoised)  # noise suppression in front of Vosk
     recognizer = recognizer.inner
     assert isinstance(recognizer, VoskRecognizer)
     assert assistant.engine == "vosk"

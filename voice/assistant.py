@@ -18,7 +18,6 @@ from voice.asr import (
     load_recognizer,
     recognize,
 )
-from voice.asr.denoise import Denoised
 from voice.audio import MAX_QUESTION_SECONDS, Pcm, read_audio
 from voice.config import Settings
 from voice.match import THRESHOLD, Matcher, MatchResult
@@ -123,10 +122,12 @@ class Assistant:
     def recognizer(self) -> Recognizer:
         if self._recognizer is None:
             started = time.perf_counter()
-            recognizer = load_recognizer(
-                self.choice, vocabulary=self.vocabulary(), questions=self.questions()
+            self._recognizer = load_recognizer(
+                self.choice,
+                vocabulary=self.vocabulary(),
+                questions=self.questions(),
+                denoise=self.denoise,
             )
-            self._recognizer = Denoised(recognizer) if self.denoise else recognizer
             log.info("%s loaded in %.2f s", self.choice.engine, time.perf_counter() - started)
         return self._recognizer
 

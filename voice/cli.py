@@ -63,7 +63,8 @@ def _common_options() -> argparse.ArgumentParser:
         "--no-denoise",
         dest="denoise",
         action="store_false",
-        help="feed the recognizer the raw audio, without noise suppression",
+        help="feed PocketSphinx or Vosk the raw audio, without noise suppression "
+        "(Whisper always hears the raw audio)",
     )
     group.add_argument("-v", "--verbose", action="store_true", help="log each decision")
     return common

@@ -34,7 +34,7 @@ class Settings:
     max_seconds: float = MAX_QUESTION_SECONDS
     """Longest audio file answered, in seconds."""
     denoise: bool = True
-    """Noise suppression in front of the recognizer (voice.asr.denoise)."""
+    """Noise suppression in front of PocketSphinx and Vosk (voice.asr.denoise); not Whisper."""
 
     @classmethod
     def defaults(cls) -> Settings:

@@ -146,15 +146,25 @@ def choose_engine(
 
 
 def load_recognizer(
-    choice: EngineChoice, vocabulary: Sequence[str] = (), questions: Sequence[str] = ()
+    choice: EngineChoice,
+    vocabulary: Sequence[str] = (),
+    questions: Sequence[str] = (),
+    denoise: bool = False,
 ) -> Recognizer:
     """Load the chosen engine. ``vocabulary`` is domain text (questions, answers, synonyms) to
-    bias toward; ``questions`` the knowledge base's questions alone (Whisper's prompt)."""
+    bias toward; ``questions`` the knowledge base's questions alone (Whisper's prompt).
+    ``denoise`` puts noise suppression (voice.asr.denoise) in front of the engines it helps:
+    PocketSphinx and Vosk, not Whisper (measured: see voice.asr.whisper)."""
+    from voice.asr.denoise import Denoised
+
+    def suppressed(recognizer: Recognizer) -> Recognizer:
+        return Denoised(recognizer) if denoise else recognizer
+
     if choice.engine == "vosk":
         from voice.asr.vosk import VoskRecognizer
 
         assert choice.model_dir is not None
-        return VoskRecognizer(choice.model_dir, vocabulary)
+        return suppressed(VoskRecognizer(choice.model_dir, vocabulary))
     if choice.engine == "whisper":
         from voice.asr.whisper import WhisperRecognizer
 
@@ -165,8 +175,9 @@ def load_recognizer(
         from voice.asr.two_pass import LiveAndFull
         from voice.asr.whisper import WhisperRecognizer
 
-        return LiveAndFull(PocketSphinxRecognizer(vocabulary), WhisperRecognizer(None, questions))
-    return PocketSphinxRecognizer(vocabulary)
+        live = suppressed(PocketSphinxRecognizer(vocabulary))
+        return LiveAndFull(live, WhisperRecognizer(None, questions))
+    return suppressed(PocketSphinxRecognizer(vocabulary))
 
 
 def recognize(recognizer: Recognizer, chunks: Sequence[bytes]) -> Transcript:
