@@ -37,6 +37,8 @@ def test_the_model_ships_in_a_wheel_and_auto_picks_it() -> None:
     folder = bundled_model()
     assert folder is not None and is_whisper_model(folder)
     assert choose_engine("auto", None, []) == EngineChoice("whisper")
+    # The kiosk answers from PocketSphinx's live decode and asks Whisper about refusals.
+    assert choose_engine("auto", None, [], live=True) == EngineChoice("pocketsphinx+whisper")
     assert choose_engine("auto", folder, []) == EngineChoice("whisper", folder)
 
 
