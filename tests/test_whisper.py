@@ -13,8 +13,9 @@ from tests.speech import sox, synthesize
 from tests.test_ask import QUESTIONS, json_lines, run_voice
 from voice import Assistant, Settings
 from voice.asr import EngineChoice, choose_engine
-from voice.asr.whisper import bundled_model, is_whisper_model
+from voice.asr.whisper import PROMPT_WORDS, bundled_model, is_whisper_model, prompt_from
 from voice.audio import read_audio
+from voice.errors import ModelError
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +69,20 @@ def test_a_folder_that_is_not_a_whisper_model_gets_one_line(tmp_path: Path, clip
         f"voice: error: {tmp_path}: not a CTranslate2 Whisper model folder "
         "(needs model.bin, config.json and tokenizer.json)"
     ]
+
+
+def test_the_prompt_holds_the_first_questions_that_fit() -> None:
+    questions = [f"question number {n} about the museum?" for n in range(100)]
+    prompt = prompt_from(questions)
+    assert prompt is not None and prompt.startswith("question number 0 about")
+    assert len(prompt.split()) <= PROMPT_WORDS
+    assert "number 24 " in prompt and "number 25 " not in prompt  # 6 words each: 25 fit in 150
+    assert prompt_from([]) is None
+
+
+def test_pocketsphinx_with_a_model_folder_is_refused_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ModelError) as caught:
+        choose_engine("pocketsphinx+whisper", tmp_path, [])
+    assert str(caught.value) == (
+        "--model names a model folder; pocketsphinx+whisper uses its own models"
+    )
