@@ -86,3 +86,15 @@ def test_pocketsphinx_with_a_model_folder_is_refused_in_one_line(tmp_path: Path)
     assert str(caught.value) == (
         "--model names a model folder; pocketsphinx+whisper uses its own models"
     )
+
+
+def test_a_damaged_whisper_model_gets_one_line(tmp_path: Path, clips: dict) -> None:
+    bundled = bundled_model()
+    assert bundled is not None
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        (tmp_path / name).write_bytes((bundled / name).read_bytes())
+    (tmp_path / "model.bin").write_bytes(b"\0" * 4096)  # a download cut short
+    result = run_voice("ask", "--model", str(tmp_path), str(clips["q2"]))
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"voice: error: {tmp_path}: CTranslate2 cannot load this Whisper model")
