@@ -13,7 +13,13 @@ from tests.speech import sox, synthesize
 from tests.test_ask import QUESTIONS, json_lines, run_voice
 from voice import Assistant, Settings
 from voice.asr import EngineChoice, choose_engine
-from voice.asr.whisper import PROMPT_WORDS, bundled_model, is_whisper_model, prompt_from
+from voice.asr.whisper import (
+    PROMPT_WORDS,
+    WhisperRecognizer,
+    bundled_model,
+    is_whisper_model,
+    prompt_from,
+)
 from voice.audio import read_audio
 from voice.errors import ModelError
 
@@ -56,6 +62,7 @@ def test_cli_answers_spoken_questions_and_refuses_an_unrelated_one(clips: dict) 
 def test_the_same_audio_gives_the_same_transcript(clips: dict) -> None:
     assistant = Assistant.from_settings(Settings.defaults())
     assert assistant.engine == "whisper"
+    assert isinstance(assistant.recognizer, WhisperRecognizer)  # raw audio: no suppressor
     audio = read_audio(clips["q2-noisy"])
     first = [assistant.ask_pcm(audio).transcript for _ in range(3)]
     assert first[0] and first == [first[0]] * 3
@@ -98,3 +105,19 @@ def test_a_damaged_whisper_model_gets_one_line(tmp_path: Path, clips: dict) -> N
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"voice: error: {tmp_path}: CTranslate2 cannot load this Whisper model")
+
+
+def test_without_the_model_wheel_auto_falls_back_and_whisper_says_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The wheel missing (a fault this machine cannot cause otherwise: it is a dependency)."""
+    import voice.asr.whisper as whisper
+
+    monkeypatch.setattr(whisper, "MODEL_PACKAGE", "no_such_model_package")
+    assert choose_engine("auto", None, []) == EngineChoice("pocketsphinx")
+    with pytest.raises(ModelError) as caught:
+        WhisperRecognizer()
+    assert str(caught.value) == (
+        "the Whisper model package (no_such_model_package) is not installed; "
+        "run `make install` or use --engine pocketsphinx"
+    )

@@ -4,7 +4,9 @@ the second opinion (voice.utterance.match_live decodes a refused live transcript
 The kiosk's default: PocketSphinx decodes while the person speaks, so its transcript is ready
 within the pause that ends the question (the answer starts in under half a second), and Whisper
 hears the same audio again only when the live transcript was refused. Whisper alone would make
-every answer wait for a whole decode (0.5-1 s on two cores); see voice.kiosk for the numbers.
+every answer wait for a whole decode (0.9 s at the median on two cores). Measured on the kiosk
+bench's 20 seed-question clips: live 18 right, live with Whisper for refusals 20, live with
+PocketSphinx's own full decode for refusals 19 (BENCHMARKS.md, kiosk section).
 """
 
 from __future__ import annotations
