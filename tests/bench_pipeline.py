@@ -186,6 +186,7 @@ def section() -> str:
             "per file, max (s) | real-time factor | peak memory (MB) |",
             "|---|---|---|---|---|---|---|",
         ]
+        lines += engine_rows("whisper (embedded, the default)", ["--engine", "whisper"], english)
         lines += engine_rows("pocketsphinx (embedded)", ["--engine", "pocketsphinx"], english)
         korean_dir = korean_model()
         if korean_dir is not None:
