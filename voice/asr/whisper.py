@@ -46,8 +46,8 @@ COMPUTE_TYPE = "int8"
 """8-bit weights: the CPU path CTranslate2 recommends."""
 
 CPU_THREADS = min(4, os.cpu_count() or 1)
-"""CTranslate2's threads for one decode: the cores, up to four (a short question gains little
-from more)."""
+"""CTranslate2's threads for one decode: the cores, up to four (only two were measured: this
+machine's)."""
 
 PROMPT_WORDS = 150
 """The knowledge base's questions are given to Whisper as the text that came before
