@@ -107,6 +107,23 @@ def test_author_phrasings_are_matched_like_the_question() -> None:
     assert result.best is not None and result.best.phrasing == "where can I wash my hands"
 
 
+def test_near_spellings_count_only_when_the_words_start_alike() -> None:
+    text = "Is the night market open?\nFrom six.\n-\nIs photography allowed in the gallery?\n"
+    text += "Without flash.\n"
+    entries, _ = parse_seeds(text, "kb.txt")
+    matcher = Matcher(KnowledgeBase(tuple(entries)))
+    analyzer = matcher.analyzer
+    # A form the stemmer leaves apart ("photographi" / "photograph") still counts.
+    assert analyzer.terms("photographs") != analyzer.terms("photography")
+    heard = matcher.match(["can i take photographs in the gallery"])
+    assert heard.entry is not None and heard.entry.id == 2, heard.best
+    # A rhyme and a negating prefix are other words, however close their spelling.
+    rhyme = matcher.match(["who won the fight market"])
+    assert rhyme.entry is None, rhyme.best
+    assert matcher.score(analyzer.terms("unhappy"), analyzer.terms("happy")) == 0.0
+    assert matcher.score(analyzer.terms("light"), analyzer.terms("night")) == 0.0
+
+
 def test_synonym_groups_fold_inflections_and_phrases() -> None:
     analyzer = Analyzer(parse_synonyms("cloakroom, coat check, wardrobe\n"))
     assert analyzer.terms("Where is the coat check?") == analyzer.terms("where's the cloakroom")

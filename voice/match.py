@@ -5,9 +5,9 @@ transcripts (a perfect transcript of "what went wrong with the peace negotiation
 scored highest against "Could peace talks resume soon?"). Here a question scores by how many of
 its content words the transcript contains and how many of the transcript's content words it
 explains (F1 of the two), each word weighted by how rare it is in the knowledge base, with
-sounds-alike spelling differences ("negotiation"/"negotiations", "europe"/"european") forgiven
-by a per-word fuzzy ratio. rapidfuzz does the heavy lifting in C: a fast first pass picks a few
-candidates from any number of entries; only those are scored in full.
+near spellings of a word that start alike ("negotiation"/"negotiations", "europe"/"european")
+forgiven by a per-word fuzzy ratio (SHARED_START). rapidfuzz does the heavy lifting in C: a fast
+first pass picks a few candidates from any number of entries; only those are scored in full.
 
 Measured and left out: the answer text as extra evidence (weights 0.15 and 0.3 lost 4 and 14 of
 444 standard clips), weighting precision over recall (F0.5: more answers, 20 fewer refusals),
@@ -84,6 +84,17 @@ CANDIDATES = 40
 MIN_FUZZY_LENGTH = 4
 """Shorter terms must match exactly: "war" is not "was", "us" is not "is"."""
 
+SHARED_START = 3
+"""Near spellings count as one word only when their first SHARED_START letters agree. English
+inflects at the end ("negotiation"/"negotiations", "europe"/"european"), so a variant keeps the
+word's start; rhymes and prefixes do not ("night"/"fight", "likely"/"unlikely", both 80+ by
+ratio). Measured on stored transcripts (eighth session), overall accuracy / unrelated questions
+refused, without -> with the rule: Whisper, standard clean + 10 dB (518 clips) 90.5% -> 92.9% /
+84.5% -> 91.7% ("who won the football game last night" had scored 42 for entry 3 through
+"night"/"fighting" and "last"/"latest"); held-out (1,428) 71.5% -> 71.7% / 98.2% -> 98.9%;
+PocketSphinx standard 67.0% -> 68.2% / 89.6% -> 93.8%, held-out 56.4% -> 56.4% / 96.9% -> 97.3%.
+One or two letters gave the same but for 0.1 points; three or four gave the same."""
+
 SUGGESTIONS = 2
 """Questions named in the fallback: enough to show what can be asked, short enough to listen to."""
 
@@ -158,9 +169,7 @@ class Matcher:
             # A term the index knows matches exactly; only unknown ones (a recognizer's slip,
             # an inflection the stemmer missed) are looked up by spelling.
             if term not in self._postings and len(term) >= MIN_FUZZY_LENGTH:
-                for other, ratio, _ in process.extract(
-                    term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_MATCH, limit=5
-                ):
+                for other, ratio in _near_spellings(term, self._vocabulary, limit=5):
                     related.setdefault(other, ratio / 100.0)
             for other, closeness in related.items():
                 ids = self._postings.get(other)
@@ -177,8 +186,8 @@ class Matcher:
             return 1.0
         if len(term) < MIN_FUZZY_LENGTH:
             return 0.0
-        best = process.extractOne(term, target, scorer=fuzz.ratio, score_cutoff=WORD_MATCH)
-        return best[1] / 100.0 if best is not None and len(best[0]) >= MIN_FUZZY_LENGTH else 0.0
+        near = _near_spellings(term, target)
+        return near[0][1] / 100.0 if near else 0.0
 
     def _overlap(self, source: list[str], target: Collection[str]) -> float:
         """IDF-weighted share of ``source`` terms found in ``target``."""
@@ -263,6 +272,21 @@ class Matcher:
         opening = self.phrases.no_answer if heard else self.phrases.nothing_heard
         quoted = f" {self.phrases.join} ".join(f'"{q}"' for q in suggested)
         return f"{opening} {self.phrases.suggest} {quoted}"
+
+
+def _near_spellings(
+    term: str, words: Collection[str], limit: int | None = None
+) -> list[tuple[str, float]]:
+    """Words that are near spellings of ``term`` (WORD_MATCH, MIN_FUZZY_LENGTH, SHARED_START),
+    closest first, as (word, ratio)."""
+    found = [
+        (other, ratio)
+        for other, ratio, _ in process.extract(
+            term, words, scorer=fuzz.ratio, score_cutoff=WORD_MATCH, limit=None
+        )
+        if len(other) >= MIN_FUZZY_LENGTH and other[:SHARED_START] == term[:SHARED_START]
+    ]
+    return found[:limit] if limit is not None else found
 
 
 def _describe(candidate: Candidate | None) -> str:
