@@ -93,6 +93,22 @@ def test_malformed_seed_file_reports_file_and_line_and_keeps_the_rest(tmp_path: 
     assert f"{seeds}:4: question 'A question with no answer?' has no answer" in result.stderr
 
 
+def test_a_synonyms_file_that_is_not_utf8_is_skipped_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "kb.txt").write_text("Where is the cloakroom?\nDownstairs.\n")
+    (tmp_path / "venue.synonyms").write_text("cloakroom, coat check\n")
+    (tmp_path / "notepad.synonyms").write_bytes("caf\xe9, coffee shop\n".encode("latin-1"))
+    result = run_voice(
+        "ask", "--json", "--seeds", str(tmp_path), "--text", "where is the coat check"
+    )
+    assert result.returncode == 0, result.stderr
+    (row,) = json_lines(result.stdout)
+    assert row["id"] == 1  # the readable synonyms file still counts
+    assert error_lines(result.stderr) == [
+        f"voice: WARNING: {tmp_path / 'notepad.synonyms'}:1: not UTF-8 text (invalid continuation "
+        "byte); synonyms file skipped"
+    ]
+
+
 def test_seeds_folder_with_no_entries_cannot_run(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("-\n-\n")
     result = run_voice("ask", "--seeds", str(tmp_path), "--text", "hello")

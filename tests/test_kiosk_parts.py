@@ -27,7 +27,7 @@ from voice.commands import Command, Commands
 from voice.config import Settings
 from voice.interaction_log import InteractionLog
 from voice.kiosk import Kiosk, KioskEvent
-from voice.knowledge import KioskAssistant, Knowledge, build_knowledge
+from voice.knowledge import KioskAssistant, Knowledge, build_knowledge, reloaded_assistant
 from voice.language import ENGLISH, KOREAN
 from voice.reload import SeedWatcher
 from voice.seeds import load_knowledge_base
@@ -229,3 +229,16 @@ def test_a_korean_knowledge_base_is_refused_in_korean(tmp_path: Path) -> None:
     assert said.entry is None
     assert text.startswith(KOREAN.kiosk_prompt + " ") and f" {KOREAN.join} " in text, text
     assert len(audio.samples) > 0
+
+
+def test_a_seed_reload_keeps_the_kiosk_settings(tmp_path: Path) -> None:
+    """An edited knowledge base gets a new assistant: it must keep what the kiosk was started
+    with (here --engine pocketsphinx --threshold 40 --no-denoise) and read the synonyms again."""
+    old = KioskAssistant.from_settings(
+        Settings(seeds=SEEDS, engine="pocketsphinx", threshold=40.0, denoise=False)
+    )
+    (tmp_path / "kb.txt").write_text("Where is the cloakroom?\nDownstairs.\n")
+    (tmp_path / "venue.synonyms").write_text("cloakroom, coat check\n")
+    new = reloaded_assistant(load_knowledge_base(tmp_path), old, tmp_path)
+    assert (new.engine, new.matcher.threshold, new.denoise) == ("pocketsphinx", 40.0, False)
+    assert new.ask_text("where is the coat check").id == 1

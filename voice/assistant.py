@@ -22,7 +22,7 @@ from voice.audio import MAX_QUESTION_SECONDS, Pcm, read_audio
 from voice.config import Settings
 from voice.match import THRESHOLD, Matcher, MatchResult
 from voice.seeds import KnowledgeBase, load_knowledge_base
-from voice.terms import Analyzer, parse_synonyms, synonym_files
+from voice.terms import Analyzer, read_synonyms
 
 log = logging.getLogger(__name__)
 
@@ -101,11 +101,7 @@ class Assistant:
     def from_settings(cls, settings: Settings) -> Assistant:
         """Load the knowledge base and choose the engine; raises VoiceError with a clear message."""
         kb = load_knowledge_base(settings.seeds)
-        synonyms = [
-            group
-            for path in synonym_files(settings.seeds)
-            for group in parse_synonyms(path.read_text(encoding="utf-8-sig"))
-        ]
+        synonyms = read_synonyms(settings.seeds)
         choice = choose_engine(
             settings.engine,
             settings.model,

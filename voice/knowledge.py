@@ -18,7 +18,7 @@ from voice.assistant import Assistant
 from voice.commands import Commands
 from voice.match import MatchResult
 from voice.seeds import KnowledgeBase
-from voice.terms import parse_synonyms, synonym_files
+from voice.terms import read_synonyms
 from voice.tts import SpeechAudio
 
 log = logging.getLogger(__name__)
@@ -100,11 +100,13 @@ def build_knowledge(assistant: Assistant, make_cache: Callable[[], AnswerCache])
 def reloaded_assistant(kb: KnowledgeBase, old: Assistant, seeds: Path) -> KioskAssistant:
     """A new assistant for an edited knowledge base, with the old one's engine and settings
     (synonym files are read again too: they sit beside the seeds and may have been edited)."""
-    synonyms = [
-        group
-        for path in synonym_files(seeds)
-        for group in parse_synonyms(path.read_text(encoding="utf-8-sig"))
-    ]
-    new = KioskAssistant(kb, old.choice, old.matcher.threshold, old.max_seconds, synonyms)
+    new = KioskAssistant(
+        kb,
+        old.choice,
+        old.matcher.threshold,
+        old.max_seconds,
+        read_synonyms(seeds),
+        denoise=old.denoise,
+    )
     new.commands = getattr(old, "commands", new.commands)
     return new

@@ -4,11 +4,14 @@ function words dropped and endings stemmed ("negotiating" and "negotiations" are
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Collection, Iterable
 from importlib import resources
 from pathlib import Path
 
 from voice.text import words
+
+log = logging.getLogger(__name__)
 
 SYNONYM_SUFFIX = ".synonyms"
 
@@ -64,6 +67,24 @@ def synonym_files(seeds: Path) -> list[Path]:
     """``*.synonyms`` files beside the seed files (a seed folder's, or a seed file's folder)."""
     folder = seeds if seeds.is_dir() else seeds.parent
     return sorted(folder.glob(f"*{SYNONYM_SUFFIX}")) if folder.is_dir() else []
+
+
+def read_synonyms(seeds: Path) -> list[list[str]]:
+    """Every group of the synonym files beside the seeds. A file that cannot be read (not UTF-8,
+    no permission) is skipped with one warning naming it, as a bad seed file is: the knowledge
+    base still loads."""
+    groups: list[list[str]] = []
+    for path in synonym_files(seeds):
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            log.warning("%s:1: not UTF-8 text (%s); synonyms file skipped", path, exc.reason)
+            continue
+        except OSError as exc:
+            log.warning("%s:1: cannot read (%s); synonyms file skipped", path, exc.strerror)
+            continue
+        groups.extend(parse_synonyms(text))
+    return groups
 
 
 class Analyzer:
