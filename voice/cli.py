@@ -130,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     from voice import cli_kiosk  # the unattended appliance has many options of its own
 
     cli_kiosk.add_parser(sub, common)
+    from voice import cli_review  # the author's to-do list from the kiosk's logs
+
+    cli_review.add_parser(sub)
     return parser
 
 

@@ -1,0 +1,70 @@
+"""`voice review` turns an assistant's log into the author's to-do list: what was refused, most
+asked first, and it shrinks once the author adds those questions as `~` phrasings."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.test_ask import json_lines, run_voice
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+ASKED = [
+    "Could peace talks resume soon?",
+    "so what's russia saying these days about a deal",
+    "So what's Russia saying these days about a deal?",
+    "so what's russia saying these days about a deal",
+    "where can i park",
+]
+
+
+def write_log(seeds: Path, path: Path) -> Path:
+    """A log as `voice ask --json` writes it (the same lines `voice kiosk --log` has)."""
+    args = [a for text in ASKED for a in ("--text", text)]
+    result = run_voice("ask", "--json", "--seeds", str(seeds), *args)
+    assert result.returncode == 0, result.stderr
+    path.write_text(result.stdout + "this line is not JSON\n")
+    return path
+
+
+def test_review_lists_refused_questions_most_asked_first_and_shrinks_once_covered(
+    tmp_path: Path,
+) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    log = write_log(seeds, tmp_path / "kiosk.jsonl")
+
+    result = run_voice("review", "--json", "--seeds", str(seeds), str(log))
+    assert result.returncode == 0, result.stderr
+    refused = json_lines(result.stdout)
+    assert [(r["transcript"], r["count"]) for r in refused] == [
+        ("so what's russia saying these days about a deal", 3),
+        ("where can i park", 1),
+    ]
+    assert refused[0]["nearest_id"] == 5  # Russia's stance, the entry it belongs to
+    assert refused[1]["nearest_id"] is None  # shares no word with any question
+    assert (
+        result.stderr.strip() == f"voice: WARNING: {log}:{len(ASKED) + 1}: not a JSON line; skipped"
+    )
+
+    text = run_voice("review", "--seeds", str(seeds), str(log)).stdout
+    assert text.splitlines()[0] == "5 questions heard: 1 answered now, 4 refused (2 different)"
+    assert "~ so what's russia saying these days about a deal" in text  # how to add it
+
+    # The author puts the question under entry 5 as a phrasing.
+    seed_file = next(seeds.glob("*.txt"))
+    question = "What is Russia's current stance on peace negotiations?"
+    phrasing = "~ so what's russia saying these days about a deal"
+    seed_file.write_text(seed_file.read_text().replace(question, f"{question}\n{phrasing}"))
+    again = json_lines(run_voice("review", "--json", "--seeds", str(seeds), str(log)).stdout)
+    assert [r["transcript"] for r in again] == ["where can i park"]
+
+
+def test_a_log_that_cannot_be_read_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.jsonl"
+    result = run_voice("review", str(missing))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"voice: error: {missing}: cannot read (No such file or directory)"
+    )

@@ -1,0 +1,93 @@
+"""The ``voice review`` subcommand (parsing and printing only; the work is voice.review)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+from pathlib import Path
+
+from voice.config import Settings
+from voice.match import THRESHOLD
+
+log = logging.getLogger(__name__)
+
+SHOWN = 20
+"""Refused questions listed by default: a morning's worth of to-do, not the whole log."""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    defaults = Settings.defaults()
+    review = sub.add_parser(
+        "review",
+        help="list what people asked that the knowledge base does not answer",
+        description="Read interaction logs (voice kiosk --log, or the JSON lines of voice "
+        "listen/ask --json), match every question again against the seeds as they are now, and "
+        "list the ones still refused, most asked first, with the entry each came nearest to. "
+        "Add the right ones to their entry as ~ phrasings.",
+    )
+    review.add_argument("logs", nargs="+", type=Path, metavar="LOG", help="JSON-lines log files")
+    review.add_argument(
+        "--seeds",
+        type=Path,
+        default=defaults.seeds,
+        help="a seed file or a folder of them (default: %(default)s)",
+    )
+    review.add_argument(
+        "--threshold",
+        type=float,
+        default=THRESHOLD,
+        help="match score below which a question counts as refused (default: %(default)s)",
+    )
+    review.add_argument(
+        "--top", type=int, default=SHOWN, help="how many to list; 0: all (default: %(default)s)"
+    )
+    review.add_argument(
+        "--json", action="store_true", help="print one JSON object per refused question"
+    )
+    review.add_argument("-v", "--verbose", action="store_true", help="log each decision")
+    review.set_defaults(run=cmd_review)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from voice.assistant import Assistant
+    from voice.review import read_transcripts, review
+
+    transcripts, problems = read_transcripts(args.logs)
+    for problem in problems:
+        log.warning("%s", problem)
+    settings = dataclasses.replace(Settings.defaults(), seeds=args.seeds, threshold=args.threshold)
+    matcher = Assistant.from_settings(settings).matcher  # the recognizer is never loaded
+    result = review(matcher, transcripts, problems)
+    shown = result.refused[: args.top] if args.top > 0 else result.refused
+    if args.json:
+        for refused in shown:
+            print(json.dumps(refused.to_json(), ensure_ascii=False))
+        return 0
+    refused_count = sum(r.count for r in result.refused)
+    print(
+        f"{result.heard} questions heard: {result.answered} answered now, {refused_count} "
+        f"refused ({len(result.refused)} different)"
+    )
+    if not shown:
+        return 0
+    print("refused, most asked first (times asked, what was heard, nearest entry and its score):")
+    for refused in shown:
+        nearest = (
+            f'#{refused.nearest_id} "{refused.nearest_question}" {refused.score:.1f}'
+            if refused.nearest_id is not None
+            else "no entry shares a word"
+        )
+        print(f'{refused.count:5d}  "{refused.transcript}"  nearest: {nearest}')
+    if len(shown) < len(result.refused):
+        print(f"... and {len(result.refused) - len(shown)} more (--top 0 lists all)")
+    example = next((r for r in shown if r.nearest_question), None)
+    question = example.nearest_question if example else "<the entry's question>"
+    heard = example.transcript if example else "<what was asked>"
+    print(
+        "To answer one, add it to its entry as a line starting with ~ under the question:\n"
+        f"  {question}\n  ~ {heard}\n"
+        "then run voice review again: answered ones drop off the list."
+    )
+    return 0

@@ -1,0 +1,110 @@
+"""What people asked that the knowledge base could not answer, from the logs a running assistant
+writes (``voice kiosk --log``, or the JSON lines of ``voice listen --json`` / ``voice ask
+--json``).
+
+Every transcript is matched again against the seeds as they are now, so a question the author has
+since covered with a ``~`` phrasing drops off the list. What is left, most asked first, with the
+entry each came nearest to, is the author's to-do list: people's own words are the paraphrases no
+test set anticipates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from voice.errors import VoiceError
+from voice.match import Matcher
+from voice.text import normalize
+
+NOT_QUESTIONS = frozenset({"repeat", "stop"})
+"""Kiosk log kinds that are spoken commands, not questions."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """One distinct question the knowledge base does not answer."""
+
+    transcript: str
+    count: int
+    nearest_id: int | None
+    nearest_question: str | None
+    score: float
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Review:
+    heard: int
+    """Questions read from the logs (commands and silences left out)."""
+    answered: int
+    refused: tuple[Refused, ...]
+    problems: tuple[str, ...]
+    """``file:line: why`` for each line that was not a log line."""
+
+
+def read_transcripts(paths: Sequence[Path]) -> tuple[list[str], list[str]]:
+    """The questions' transcripts in the logs, and a ``file:line`` problem per unusable line.
+    A log that cannot be read at all is an error: reviewing half the logs silently would mislead.
+    """
+    transcripts: list[str] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except OSError as exc:
+            raise VoiceError(f"{path}: cannot read ({exc.strerror})") from None
+        except UnicodeDecodeError as exc:
+            raise VoiceError(f"{path}: not a UTF-8 log ({exc.reason})") from None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                problems.append(f"{path}:{number}: not a JSON line; skipped")
+                continue
+            if not isinstance(row, dict) or not isinstance(row.get("transcript"), str):
+                if not (isinstance(row, dict) and "error" in row):
+                    problems.append(f"{path}:{number}: no transcript; skipped")
+                continue
+            if row.get("kind") in NOT_QUESTIONS or not row["transcript"].strip():
+                continue
+            transcripts.append(row["transcript"])
+    return transcripts, problems
+
+
+def review(matcher: Matcher, transcripts: Iterable[str], problems: Sequence[str] = ()) -> Review:
+    """Match each distinct question once (the same words however punctuated or capitalised) and
+    keep the refused ones, most asked first, then nearest to an answer first."""
+    counts: Counter[str] = Counter()
+    shown: dict[str, Counter[str]] = {}
+    for transcript in transcripts:
+        key = normalize(transcript)
+        if key:
+            counts[key] += 1
+            shown.setdefault(key, Counter())[transcript.strip()] += 1
+    refused = []
+    answered = 0
+    for key, count in counts.items():
+        result = matcher.match([key])
+        if result.entry is not None:
+            answered += count
+            continue
+        best = result.best
+        refused.append(
+            Refused(
+                transcript=shown[key].most_common(1)[0][0],
+                count=count,
+                nearest_id=best.entry.id if best else None,
+                nearest_question=best.entry.question if best else None,
+                score=round(best.score, 1) if best else 0.0,
+            )
+        )
+    refused.sort(key=lambda r: (-r.count, -r.score, r.transcript))
+    return Review(sum(counts.values()), answered, tuple(refused), tuple(problems))
