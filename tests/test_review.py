@@ -48,6 +48,13 @@ def test_review_lists_refused_questions_most_asked_first_and_shrinks_once_covere
         result.stderr.strip() == f"voice: WARNING: {log}:{len(ASKED) + 1}: not a JSON line; skipped"
     )
 
+    top = run_voice("review", "--top", "1", "--seeds", str(seeds), str(log)).stdout
+    assert "... and 1 more (--top 0 lists all)" in top and "where can i park" not in top
+    # A lower threshold answers the Russia question (it scores 24.7 for entry 5).
+    low = run_voice("review", "--json", "--threshold", "20", "--seeds", str(seeds), str(log))
+    low_refused = json_lines(low.stdout)
+    assert [r["transcript"] for r in low_refused] == ["where can i park"]
+
     text = run_voice("review", "--seeds", str(seeds), str(log)).stdout
     assert text.splitlines()[0] == "5 questions heard: 1 answered now, 4 refused (2 different)"
     assert "~ so what's russia saying these days about a deal" in text  # how to add it

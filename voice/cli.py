@@ -26,16 +26,27 @@ log = logging.getLogger("voice")
 EXIT_OK, EXIT_SOME_FAILED, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+def add_knowledge_options(group: argparse._ActionsContainer) -> None:
+    """--seeds and --threshold: what every command that matches questions needs."""
+    group.add_argument(
+        "--seeds",
+        type=Path,
+        default=Settings.defaults().seeds,
+        help="a seed file or a folder of them (default: %(default)s)",
+    )
+    group.add_argument(
+        "--threshold",
+        type=float,
+        default=THRESHOLD,
+        help="match score 0-100 below which the fallback answer is given (default: %(default)s)",
+    )
+
+
 def _common_options() -> argparse.ArgumentParser:
     defaults = Settings.defaults()
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("knowledge base and recognizer")
-    group.add_argument(
-        "--seeds",
-        type=Path,
-        default=defaults.seeds,
-        help="a seed file or a folder of them (default: %(default)s)",
-    )
+    add_knowledge_options(group)
     group.add_argument(
         "--engine",
         choices=ENGINES,
@@ -52,12 +63,6 @@ def _common_options() -> argparse.ArgumentParser:
         type=Path,
         default=defaults.models_root,
         help="where --engine auto looks for Vosk models (default: %(default)s)",
-    )
-    group.add_argument(
-        "--threshold",
-        type=float,
-        default=THRESHOLD,
-        help="match score 0-100 below which the fallback answer is given (default: %(default)s)",
     )
     group.add_argument(
         "--no-denoise",

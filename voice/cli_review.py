@@ -9,7 +9,6 @@ import logging
 from pathlib import Path
 
 from voice.config import Settings
-from voice.match import THRESHOLD
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +17,8 @@ SHOWN = 20
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    defaults = Settings.defaults()
+    from voice.cli import add_knowledge_options
+
     review = sub.add_parser(
         "review",
         help="list what people asked that the knowledge base does not answer",
@@ -28,18 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "Add the right ones to their entry as ~ phrasings.",
     )
     review.add_argument("logs", nargs="+", type=Path, metavar="LOG", help="JSON-lines log files")
-    review.add_argument(
-        "--seeds",
-        type=Path,
-        default=defaults.seeds,
-        help="a seed file or a folder of them (default: %(default)s)",
-    )
-    review.add_argument(
-        "--threshold",
-        type=float,
-        default=THRESHOLD,
-        help="match score below which a question counts as refused (default: %(default)s)",
-    )
+    add_knowledge_options(review)
     review.add_argument(
         "--top", type=int, default=SHOWN, help="how many to list; 0: all (default: %(default)s)"
     )
@@ -59,7 +48,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         log.warning("%s", problem)
     settings = dataclasses.replace(Settings.defaults(), seeds=args.seeds, threshold=args.threshold)
     matcher = Assistant.from_settings(settings).matcher  # the recognizer is never loaded
-    result = review(matcher, transcripts, problems)
+    result = review(matcher, transcripts)
     shown = result.refused[: args.top] if args.top > 0 else result.refused
     if args.json:
         for refused in shown:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from voice.errors import VoiceError
 from voice.match import Matcher
-from voice.text import normalize
+from voice.text import normalize, read_utf8
 
 NOT_QUESTIONS = frozenset({"repeat", "stop"})
 """Kiosk log kinds that are spoken commands, not questions."""
@@ -44,8 +44,6 @@ class Review:
     """Questions read from the logs (commands and silences left out)."""
     answered: int
     refused: tuple[Refused, ...]
-    problems: tuple[str, ...]
-    """``file:line: why`` for each line that was not a log line."""
 
 
 def read_transcripts(paths: Sequence[Path]) -> tuple[list[str], list[str]]:
@@ -56,11 +54,9 @@ def read_transcripts(paths: Sequence[Path]) -> tuple[list[str], list[str]]:
     problems: list[str] = []
     for path in paths:
         try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except OSError as exc:
-            raise VoiceError(f"{path}: cannot read ({exc.strerror})") from None
-        except UnicodeDecodeError as exc:
-            raise VoiceError(f"{path}: not a UTF-8 log ({exc.reason})") from None
+            text = read_utf8(path)
+        except VoiceError as exc:
+            raise VoiceError(f"{path}: {exc}") from None
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
@@ -69,9 +65,10 @@ def read_transcripts(paths: Sequence[Path]) -> tuple[list[str], list[str]]:
             except json.JSONDecodeError:
                 problems.append(f"{path}:{number}: not a JSON line; skipped")
                 continue
+            if isinstance(row, dict) and "error" in row:
+                continue  # an input that could not be answered has nothing to review
             if not isinstance(row, dict) or not isinstance(row.get("transcript"), str):
-                if not (isinstance(row, dict) and "error" in row):
-                    problems.append(f"{path}:{number}: no transcript; skipped")
+                problems.append(f"{path}:{number}: no transcript; skipped")
                 continue
             if row.get("kind") in NOT_QUESTIONS or not row["transcript"].strip():
                 continue
@@ -79,7 +76,7 @@ def read_transcripts(paths: Sequence[Path]) -> tuple[list[str], list[str]]:
     return transcripts, problems
 
 
-def review(matcher: Matcher, transcripts: Iterable[str], problems: Sequence[str] = ()) -> Review:
+def review(matcher: Matcher, transcripts: Iterable[str]) -> Review:
     """Match each distinct question once (the same words however punctuated or capitalised) and
     keep the refused ones, most asked first, then nearest to an answer first."""
     counts: Counter[str] = Counter()
@@ -107,4 +104,4 @@ def review(matcher: Matcher, transcripts: Iterable[str], problems: Sequence[str]
             )
         )
     refused.sort(key=lambda r: (-r.count, -r.score, r.transcript))
-    return Review(sum(counts.values()), answered, tuple(refused), tuple(problems))
+    return Review(sum(counts.values()), answered, tuple(refused))

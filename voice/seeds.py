@@ -14,7 +14,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voice.errors import SeedError
+from voice.errors import SeedError, VoiceError
+from voice.text import read_utf8
 
 log = logging.getLogger(__name__)
 
@@ -136,16 +137,9 @@ def load_knowledge_base(path: Path) -> KnowledgeBase:
     problems: list[SeedProblem] = []
     for file in files:
         try:
-            text = file.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            problems.append(
-                SeedProblem(str(file), 1, f"not UTF-8 text ({exc.reason}); file skipped")
-            )
-            continue
-        except OSError as exc:
-            problems.append(
-                SeedProblem(str(file), 1, f"cannot read ({exc.strerror}); file skipped")
-            )
+            text = read_utf8(file)
+        except VoiceError as exc:
+            problems.append(SeedProblem(str(file), 1, f"{exc}; file skipped"))
             continue
         found, bad = parse_seeds(text, str(file), first_id=len(entries) + 1)
         entries.extend(found)

@@ -9,7 +9,8 @@ from collections.abc import Collection, Iterable
 from importlib import resources
 from pathlib import Path
 
-from voice.text import words
+from voice.errors import VoiceError
+from voice.text import read_utf8, words
 
 log = logging.getLogger(__name__)
 
@@ -76,14 +77,9 @@ def read_synonyms(seeds: Path) -> list[list[str]]:
     groups: list[list[str]] = []
     for path in synonym_files(seeds):
         try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            log.warning("%s:1: not UTF-8 text (%s); synonyms file skipped", path, exc.reason)
-            continue
-        except OSError as exc:
-            log.warning("%s:1: cannot read (%s); synonyms file skipped", path, exc.strerror)
-            continue
-        groups.extend(parse_synonyms(text))
+            groups.extend(parse_synonyms(read_utf8(path)))
+        except VoiceError as exc:
+            log.warning("%s:1: %s; synonyms file skipped", path, exc)
     return groups
 
 

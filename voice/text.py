@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
+
+from voice.errors import VoiceError
 
 _SENTENCE_END = re.compile(r"(?<=[.?!;:])\s+")
 _NOT_WORD = re.compile(r"[^\w']+")
@@ -36,3 +39,15 @@ def sentences(text: str) -> list[str]:
         if norm:
             out.append(norm)
     return out
+
+
+def read_utf8(path: Path) -> str:
+    """A text file users write (seeds, synonyms, logs), a BOM dropped. Raises VoiceError saying
+    what is wrong ("not UTF-8 text (...)", "cannot read (...)"); the caller adds where and what
+    it does about it."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise VoiceError(f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise VoiceError(f"cannot read ({exc.strerror})") from None
