@@ -241,4 +241,5 @@ def test_a_seed_reload_keeps_the_kiosk_settings(tmp_path: Path) -> None:
     (tmp_path / "venue.synonyms").write_text("cloakroom, coat check\n")
     new = reloaded_assistant(load_knowledge_base(tmp_path), old, tmp_path)
     assert (new.engine, new.matcher.threshold, new.denoise) == ("pocketsphinx", 40.0, False)
+    assert isinstance(new, KioskAssistant) and new.commands is old.commands
     assert new.ask_text("where is the coat check").id == 1

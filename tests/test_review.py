@@ -3,6 +3,7 @@ asked first, and it shrinks once the author adds those questions as `~` phrasing
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -24,7 +25,9 @@ def write_log(seeds: Path, path: Path) -> Path:
     args = [a for text in ASKED for a in ("--text", text)]
     result = run_voice("ask", "--json", "--seeds", str(seeds), *args)
     assert result.returncode == 0, result.stderr
-    path.write_text(result.stdout + "this line is not JSON\n")
+    # A spoken command in a kiosk log is not a question.
+    command = json.dumps({"kind": "stop", "transcript": "stop", "id": None})
+    path.write_text(result.stdout + "this line is not JSON\n" + command + "\n")
     return path
 
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from voice.asr import (
     EngineChoice,
@@ -96,6 +96,19 @@ class Assistant:
         self.matcher = Matcher(kb, threshold, Analyzer(synonyms))
         self.choice = choice
         self._recognizer: Recognizer | None = None
+
+    def reloaded(self, kb: KnowledgeBase, seeds: Path) -> Self:
+        """The same assistant (class, engine and every setting) over an edited knowledge base,
+        with the synonym files beside ``seeds`` read again. Kept beside ``__init__`` so that a new
+        setting is carried over here too: a copy elsewhere once dropped ``denoise``."""
+        return type(self)(
+            kb,
+            self.choice,
+            self.matcher.threshold,
+            self.max_seconds,
+            read_synonyms(seeds),
+            self.denoise,
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:

@@ -18,7 +18,6 @@ from voice.assistant import Assistant
 from voice.commands import Commands
 from voice.match import MatchResult
 from voice.seeds import KnowledgeBase
-from voice.terms import read_synonyms
 from voice.tts import SpeechAudio
 
 log = logging.getLogger(__name__)
@@ -97,16 +96,10 @@ def build_knowledge(assistant: Assistant, make_cache: Callable[[], AnswerCache])
     return knowledge
 
 
-def reloaded_assistant(kb: KnowledgeBase, old: Assistant, seeds: Path) -> KioskAssistant:
-    """A new assistant for an edited knowledge base, with the old one's engine and settings
-    (synonym files are read again too: they sit beside the seeds and may have been edited)."""
-    new = KioskAssistant(
-        kb,
-        old.choice,
-        old.matcher.threshold,
-        old.max_seconds,
-        read_synonyms(seeds),
-        denoise=old.denoise,
-    )
-    new.commands = getattr(old, "commands", new.commands)
+def reloaded_assistant(kb: KnowledgeBase, old: Assistant, seeds: Path) -> Assistant:
+    """A new assistant for an edited knowledge base (:meth:`Assistant.reloaded`), keeping a
+    kiosk's spoken commands."""
+    new = old.reloaded(kb, seeds)
+    if isinstance(old, KioskAssistant) and isinstance(new, KioskAssistant):
+        new.commands = old.commands
     return new

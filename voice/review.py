@@ -16,12 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from voice.commands import Command
 from voice.errors import VoiceError
 from voice.match import Matcher
 from voice.text import normalize, read_utf8
 
-NOT_QUESTIONS = frozenset({"repeat", "stop"})
-"""Kiosk log kinds that are spoken commands, not questions."""
+NOT_QUESTIONS = frozenset(command.value for command in Command)
+"""Kiosk log kinds that are spoken commands ("stop", "repeat"), not questions."""
 
 
 @dataclass(frozen=True)
