@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from voice import word_vectors
 from voice.language import ENGLISH, KOREAN, Phrases, phrases_for
 from voice.match import THRESHOLD, Matcher
 from voice.seeds import KnowledgeBase, load_knowledge_base, parse_seeds
@@ -123,6 +124,64 @@ def test_near_spellings_count_only_when_the_words_start_alike() -> None:
         assert result.entry is None, result.best
     assert matcher.score(analyzer.terms("unhappy"), analyzer.terms("happy")) == 0.0
     assert matcher.score(analyzer.terms("light"), analyzer.terms("night")) == 0.0
+
+
+CAFE_KB = """Where can I park my car?
+The car park is behind the station.
+-
+Can I bring my dog?
+Dogs on a lead are welcome.
+-
+When does the cafe open on Sundays?
+At ten; on other days at nine.
+"""
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["what time does the restaurant open on saturday", "when does the coffee shop open saturdays"],
+)
+def test_words_near_in_meaning_count_for_part_of_a_match(said: str) -> None:
+    entries, _ = parse_seeds(CAFE_KB, "kb.txt")
+    kb = KnowledgeBase(tuple(entries))
+    # Spelling alone shares one word of three ("open") and declines...
+    assert Matcher(kb, meaning=False).match([said]).entry is None
+    # ...restaurant/coffee shop for cafe and saturday for sunday make it the cafe's entry.
+    result = Matcher(kb).match([said])
+    assert result.entry is not None and result.entry.id == 3, result.best
+
+
+def test_meaning_never_joins_short_or_unrelated_words(matcher: Matcher) -> None:
+    terms = matcher.analyzer.terms
+    assert matcher.score(terms("ceasefire"), terms("peace")) > 0.0
+    assert matcher.score(terms("weather"), terms("war")) == 0.0
+    # Common short words sit close together in 50 dimensions ("why"/"think"): never matched.
+    assert matcher.score(terms("think"), terms("why")) == 0.0
+    unrelated = matcher.match(["what's the weather like in kyiv this weekend"])
+    assert unrelated.entry is None, unrelated.best
+
+
+def test_without_the_word_vectors_package_spellings_still_match(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(word_vectors, "PACKAGE", "no-such-word-vectors-package")
+    assert word_vectors.load_word_vectors.__wrapped__() is None
+    assert "no-such-word-vectors-package package is not installed" in caplog.text
+
+
+def test_word_vectors_are_built_once_then_read_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("VOICE_CACHE", str(tmp_path))
+    built = word_vectors.load_word_vectors.__wrapped__()
+    assert built is not None and "ceasefir" in built
+    [cached] = tmp_path.glob("word-vectors-*.npz")
+    read = word_vectors.load_word_vectors.__wrapped__()
+    assert read is not None and (read.matrix(["peac"]) == built.matrix(["peac"])).all()
+    cached.write_bytes(b"not a numpy file")  # a cache cut short by a full disk
+    rebuilt = word_vectors.load_word_vectors.__wrapped__()
+    assert rebuilt is not None and "ceasefir" in rebuilt
+    assert "rebuilding" in caplog.text
 
 
 def test_synonym_groups_fold_inflections_and_phrases() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -83,15 +83,22 @@ def read_synonyms(seeds: Path) -> list[list[str]]:
     return groups
 
 
+def new_stemmer() -> Callable[[str], str]:
+    """The matcher's stemming of one word (Snowball English, apostrophes dropped). A new one for
+    each user: PyStemmer's objects are not safe to share between threads."""
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("english")
+    return lambda word: stemmer.stemWord(word.replace("'", ""))
+
+
 class Analyzer:
     """Turns text into matcher terms: words are stemmed, synonym phrases (stemmed too, so every
     inflection counts) are replaced by their group's first member, longest phrase first, and
     function words are dropped."""
 
     def __init__(self, synonym_groups: Iterable[Iterable[str]] = ()) -> None:
-        import Stemmer
-
-        self._stemmer = Stemmer.Stemmer("english")
+        self._stem_word = new_stemmer()
         self._stems: dict[str, str] = {}
         self._stopstems = frozenset(self._stem(w) for w in STOPWORDS)
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -142,7 +149,7 @@ class Analyzer:
     def _stem(self, word: str) -> str:
         stem = self._stems.get(word)
         if stem is None:
-            stem = self._stems[word] = self._stemmer.stemWord(word.replace("'", ""))
+            stem = self._stems[word] = self._stem_word(word)
         return stem
 
     def terms(self, text: str) -> list[str]:
