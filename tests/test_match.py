@@ -54,7 +54,9 @@ def test_unrelated_questions_get_the_fallback_with_suggestions(matcher: Matcher,
 
 def test_a_korean_knowledge_base_refuses_in_korean() -> None:
     kb = load_knowledge_base(KOREAN_KB)
-    result = Matcher(kb).match(["내일 축구 경기는 누가 이길까요"])  # who wins tomorrow's match
+    matcher = Matcher(kb)
+    assert matcher.vectors is None  # English word vectors: not loaded for a Korean one
+    result = matcher.match(["내일 축구 경기는 누가 이길까요"])  # who wins tomorrow's match
     assert result.entry is None
     assert result.answer.startswith(KOREAN.no_answer + " " + KOREAN.suggest), result.answer
     assert f'" {KOREAN.join} "' in result.answer

@@ -56,12 +56,15 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from voice.language import Phrases, phrases_for
+from voice.language import ENGLISH, Phrases, phrases_for
 from voice.seeds import Entry, KnowledgeBase
 from voice.terms import Analyzer
 from voice.word_vectors import load_word_vectors
 
 log = logging.getLogger(__name__)
+
+NearInMeaning = Mapping[str, Mapping[str, float]]
+"""term -> {a knowledge-base or spoken term near it in meaning: their cosine}"""
 
 THRESHOLD = 35.0
 """Scores below this get the fallback answer. 35 since the ninth session, with words near in
@@ -206,7 +209,9 @@ class Matcher:
         self._idf = {t: math.log(1.0 + n / len(ids)) for t, ids in postings.items()}
         self._vocabulary = [t for t in postings if len(t) >= MIN_FUZZY_LENGTH]
         self._unseen_idf = math.log(1.0 + n)
-        self.vectors = load_word_vectors() if meaning else None
+        # The vectors are English words: a Korean knowledge base does without them.
+        english = self.phrases is ENGLISH
+        self.vectors = load_word_vectors() if meaning and english else None
         self._meaning_vocabulary = (
             [t for t in self._vocabulary if t in self.vectors] if self.vectors else []
         )
@@ -234,9 +239,7 @@ class Matcher:
                 near.setdefault(b, {})[a] = cosine
         return near
 
-    def shortlist(
-        self, said: Sequence[str], meaning: Mapping[str, Mapping[str, float]] | None = None
-    ) -> list[int]:
+    def shortlist(self, said: Sequence[str], meaning: NearInMeaning | None = None) -> list[int]:
         """Phrasings sharing a term with what was said (or a near spelling of one, or a word
         near in meaning), the CANDIDATES with the most shared IDF weight first. An inverted
         index keeps this fast for any size: a rapidfuzz scan of 100,000 phrasings took 150 ms
@@ -260,9 +263,7 @@ class Matcher:
             hits = hits[np.argpartition(-weights[hits], CANDIDATES)[:CANDIDATES]]
         return [int(i) for i in hits[np.argsort(-weights[hits], kind="stable")]]
 
-    def _found(
-        self, term: str, target: Collection[str], meaning: Mapping[str, Mapping[str, float]]
-    ) -> float:
+    def _found(self, term: str, target: Collection[str], meaning: NearInMeaning) -> float:
         """1 when ``term`` is in ``target``; a fuzzy ratio for near spellings of longer terms;
         MEANING_WEIGHT x cosine for a word near in meaning."""
         if term in target:
@@ -277,9 +278,7 @@ class Matcher:
             return 0.0
         return MEANING_WEIGHT * max((close.get(other, 0.0) for other in target), default=0.0)
 
-    def _overlap(
-        self, source: list[str], target: Collection[str], meaning: Mapping[str, Mapping[str, float]]
-    ) -> float:
+    def _overlap(self, source: list[str], target: Collection[str], meaning: NearInMeaning) -> float:
         """IDF-weighted share of ``source`` terms found in ``target``."""
         weights = [self._idf.get(t, self._unseen_idf) for t in source]
         total = sum(weights)
@@ -292,7 +291,7 @@ class Matcher:
         self,
         said: list[str],
         phrasing: list[str],
-        meaning: Mapping[str, Mapping[str, float]] | None = None,
+        meaning: NearInMeaning | None = None,
     ) -> float:
         """0-100: how well the terms said match one phrasing (``meaning``: near_in_meaning's
         answer for ``said``; None looks it up)."""
