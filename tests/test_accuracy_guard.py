@@ -17,12 +17,13 @@ import pytest
 from tests.test_ask import run_voice
 
 VOICES = "espeak-f3,flite-kal16,piper-joe"
-MIN_ACCURACY = 86.0
+MIN_ACCURACY = 89.0
 """With PocketSphinx (the default until the seventh session), clean audio only: 79.7% on the first
 two voices (74 clips) when the guard was added (baseline code: about 47%), 82.9% on all three
 (111 clips). With Whisper (seventh session), clean and pink 10 dB (222 clips): 89.6% (clean
-91.0%, 10 dB 88.3%; espeak-f3 83.8%, flite-kal16 90.5%, piper-joe 94.6%). The assertion message
-shows today's number."""
+91.0%, 10 dB 88.3%; espeak-f3 83.8%, flite-kal16 90.5%, piper-joe 94.6%), minimum 86. With words
+near in meaning (ninth session): 92.8% (clean 94.6%, 10 dB 91.0%; espeak-f3 86.5%, flite-kal16
+94.6%, piper-joe 97.3%), minimum 89. The assertion message shows today's number."""
 
 
 @pytest.fixture(scope="module")
