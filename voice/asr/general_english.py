@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voice.cache import cache_dir
+from voice.cache import cached_arrays
 from voice.errors import VoiceError
 
 log = logging.getLogger(__name__)
@@ -77,32 +77,29 @@ class GeneralEnglish:
 
 def general_english(lm_bin: Path, dictionary: Path, common: int) -> GeneralEnglish:
     """The general model's statistics, extracted on first use (a few seconds) and cached."""
-    cached = cache_dir() / f"general-english-v{CACHE_VERSION}-{lm_bin.stat().st_size}-{common}.npz"
-    if not cached.exists():
+    name = f"general-english-v{CACHE_VERSION}-{lm_bin.stat().st_size}-{common}.npz"
+
+    def extract() -> dict[str, np.ndarray]:
         log.info("reading general English statistics from %s (once)", lm_bin)
         model = _extract(lm_bin, dictionary, common)
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_name(cached.name + ".tmp.npz")
-        np.savez(
-            partial,
-            words=np.asarray(model.words),
-            unigram=model.unigram,
-            backoff=model.backoff,
-            first=model.first,
-            second=model.second,
-            bigram=model.bigram,
-        )
-        partial.replace(cached)
-        return model
-    with np.load(cached) as data:
-        return GeneralEnglish(
-            words=[str(w) for w in data["words"]],
-            unigram=data["unigram"],
-            backoff=data["backoff"],
-            first=data["first"],
-            second=data["second"],
-            bigram=data["bigram"],
-        )
+        return {
+            "words": np.asarray(model.words),
+            "unigram": model.unigram,
+            "backoff": model.backoff,
+            "first": model.first,
+            "second": model.second,
+            "bigram": model.bigram,
+        }
+
+    data = cached_arrays(name, extract)
+    return GeneralEnglish(
+        words=[str(w) for w in data["words"]],
+        unigram=data["unigram"],
+        backoff=data["backoff"],
+        first=data["first"],
+        second=data["second"],
+        bigram=data["bigram"],
+    )
 
 
 def _extract(lm_bin: Path, dictionary: Path, common: int) -> GeneralEnglish:
