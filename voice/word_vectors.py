@@ -5,7 +5,7 @@ downloaded. The matcher uses them for words a question and a transcript do not s
 
 The wheel holds 400,000 words; the VOCABULARY most frequent are kept, keyed by the matcher's
 stems. That table is built once (0.7 s, and pyarrow to read the wheel's word list) and kept in the
-cache folder, so later starts load 20 MB in milliseconds.
+cache folder, so later starts read its 20 MB in about 0.3 s (57 MB resident).
 """
 
 from __future__ import annotations
