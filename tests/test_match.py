@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from voice import word_vectors
+from voice import match, word_vectors
 from voice.language import ENGLISH, KOREAN, Phrases, phrases_for
 from voice.match import THRESHOLD, Matcher
 from voice.seeds import KnowledgeBase, load_knowledge_base, parse_seeds
@@ -167,8 +167,15 @@ def test_without_the_word_vectors_package_spellings_still_match(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(word_vectors, "PACKAGE", "no-such-word-vectors-package")
-    assert word_vectors.load_word_vectors.__wrapped__() is None
+    # The matcher's own lookup, without the once-per-process cache that already found the package.
+    monkeypatch.setattr(match, "load_word_vectors", word_vectors.load_word_vectors.__wrapped__)
+    entries, _ = parse_seeds(CAFE_KB, "kb.txt")
+    matcher = Matcher(KnowledgeBase(tuple(entries)))
+    assert matcher.vectors is None
     assert "no-such-word-vectors-package package is not installed" in caplog.text
+    spelled = matcher.match(["when is the cafe open on sundays"])
+    assert spelled.entry is not None and spelled.entry.id == 3, spelled.best
+    assert matcher.match(["what time does the restaurant open on saturday"]).entry is None
 
 
 def test_word_vectors_are_built_once_then_read_from_the_cache(
