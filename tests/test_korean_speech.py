@@ -62,4 +62,3 @@ def test_the_test_set_voice_is_repeatable_and_follows_the_speed() -> None:
     assert active_power(first) > 1e-4
     slower = synthesize(text, "mbrola-hn1", speed=0.8)
     assert len(slower) > 1.15 * len(first)
-

@@ -32,7 +32,8 @@ _VOWEL_SAMPA = (
     "a", "E", "ja", "jE", "V", "e", "jV", "je", "o", "wa", "wE",
     "we", "jo", "u", "wV", "we", "wi", "ju", "M", "M\\i", "i",
 )  # fmt: skip
-"""ㅏ ㅐ ㅑ ㅒ ㅓ ㅔ ㅕ ㅖ ㅗ ㅘ ㅙ ㅚ ㅛ ㅜ ㅝ ㅞ ㅟ ㅠ ㅡ ㅢ ㅣ in hn1's SAMPA (ㅚ as today's [we])."""
+"""ㅏ ㅐ ㅑ ㅒ ㅓ ㅔ ㅕ ㅖ ㅗ ㅘ ㅙ ㅚ ㅛ ㅜ ㅝ ㅞ ㅟ ㅠ ㅡ ㅢ ㅣ in hn1's SAMPA
+(ㅚ as today's [we])."""
 
 _ONSET_SAMPA = {
     "ㄱ": "k", "ㄲ": "k_>", "ㄴ": "n", "ㄷ": "t", "ㄸ": "t_>", "ㄹ": "4", "ㅁ": "m", "ㅂ": "p",
