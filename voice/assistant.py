@@ -93,7 +93,8 @@ class Assistant:
         self.kb = kb
         self.max_seconds = max_seconds
         self.denoise = denoise
-        self.matcher = Matcher(kb, threshold, Analyzer(synonyms))
+        questions = (entry.question for entry in kb.entries)
+        self.matcher = Matcher(kb, threshold, Analyzer.for_questions(questions, synonyms))
         self.choice = choice
         self._recognizer: Recognizer | None = None
 

@@ -52,8 +52,13 @@ Words, not letters, are counted: a Hangul syllable is one character, an English 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
 
-def phrases_for(questions: Iterable[str]) -> Phrases:
-    """The refusal sentences for a knowledge base with these questions (English by default)."""
+def is_korean(questions: Iterable[str]) -> bool:
+    """Whether a knowledge base with these questions is in Korean (HANGUL_SHARE)."""
     words = [w for q in questions for w in q.split() if any(c.isalpha() for c in w)]
     hangul = sum(1 for w in words if _HANGUL.search(w))
-    return KOREAN if words and hangul / len(words) >= HANGUL_SHARE else ENGLISH
+    return bool(words) and hangul / len(words) >= HANGUL_SHARE
+
+
+def phrases_for(questions: Iterable[str]) -> Phrases:
+    """The refusal sentences for a knowledge base with these questions (English by default)."""
+    return KOREAN if is_korean(questions) else ENGLISH

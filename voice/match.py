@@ -192,8 +192,9 @@ class Matcher:
         """``meaning=False`` compares spellings only (no word vectors)."""
         self.kb = kb
         self.threshold = threshold
-        self.analyzer = analyzer or Analyzer()
-        self.phrases: Phrases = phrases_for(entry.question for entry in kb.entries)
+        questions = [entry.question for entry in kb.entries]
+        self.analyzer = analyzer or Analyzer.for_questions(questions)
+        self.phrases: Phrases = phrases_for(questions)
         terms = self.analyzer.terms
         self._phrasings: list[tuple[Entry, str, list[str]]] = [
             (entry, text, list(dict.fromkeys(terms(text))))

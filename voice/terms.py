@@ -10,6 +10,8 @@ from importlib import resources
 from pathlib import Path
 
 from voice.errors import VoiceError
+from voice.korean_terms import Splitter, korean_splitter
+from voice.language import is_korean
 from voice.text import read_utf8, words
 
 log = logging.getLogger(__name__)
@@ -97,9 +99,14 @@ class Analyzer:
     inflection counts) are replaced by their group's first member, longest phrase first, and
     function words are dropped."""
 
-    def __init__(self, synonym_groups: Iterable[Iterable[str]] = ()) -> None:
+    def __init__(
+        self, synonym_groups: Iterable[Iterable[str]] = (), split: Splitter | None = None
+    ) -> None:
+        """``split``: text -> its stems; English words and Snowball stems unless given (a
+        Korean knowledge base gets voice.korean_terms' morphemes, see ``for_questions``)."""
         self._stem_word = new_stemmer()
         self._stems: dict[str, str] = {}
+        self._split = split or self._english_stems
         self._stopstems = frozenset(self._stem(w) for w in STOPWORDS)
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._groups: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
@@ -112,6 +119,14 @@ class Analyzer:
                     self._phrases.setdefault(self._stem_phrase(spelling), canonical)
         self._longest = max((len(k) for k in self._phrases), default=1)
         self._phrase_starts = frozenset(k[0] for k in self._phrases)
+
+    @classmethod
+    def for_questions(
+        cls, questions: Iterable[str], synonym_groups: Iterable[Iterable[str]] = ()
+    ) -> Analyzer:
+        """The analyzer for a knowledge base with these questions, in their language."""
+        split = korean_splitter() if is_korean(questions) else None
+        return cls(synonym_groups, split)
 
     def synonyms_of(self, terms: Collection[str]) -> list[str]:
         """Every member of the synonym groups that ``terms`` use: the words people say for a
@@ -144,7 +159,10 @@ class Analyzer:
         return out
 
     def _stem_phrase(self, phrase: str) -> tuple[str, ...]:
-        return tuple(self._stem(w) for w in phrase.split())
+        return tuple(self._split(phrase))
+
+    def _english_stems(self, text: str) -> list[str]:
+        return [self._stem(w) for w in words(text)]
 
     def _stem(self, word: str) -> str:
         stem = self._stems.get(word)
@@ -154,6 +172,6 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """Content terms of ``text``; when it has none (e.g. "what is it"), all its words."""
-        folded = self._fold_synonyms([self._stem(w) for w in words(text)])
+        folded = self._fold_synonyms(self._split(text))
         content = [t for t in folded if t not in self._stopstems]
         return content or folded
