@@ -29,6 +29,7 @@ from voice.asr.whisper import bundled_model
 from voice.config import Settings
 from voice.evaluate import best_threshold, evaluate, summarize, summarize_groups, sweep
 from voice.manifest import read_manifest
+from voice.match import default_threshold
 from voice.progress import ProgressBar
 from voice.report import Evaluation, fmt, write_report
 from voice.seeds import load_knowledge_base
@@ -292,7 +293,7 @@ def main() -> int:
         evaluation = Evaluation(
             source=f"{args.name} synthetic set ({len(samples)} clips)",
             engine=engine,
-            threshold=settings.threshold,
+            threshold=default_threshold(e.question for e in kb.entries),
             results=results,
             summary=summarize(results),
             groups=summarize_groups(results, GROUPINGS),
@@ -306,7 +307,7 @@ def main() -> int:
         runs.append(
             {
                 "engine": engine,
-                "threshold": settings.threshold,
+                "threshold": evaluation.threshold,
                 "summary": evaluation.summary,
                 "groups": evaluation.groups,
                 "best": best_threshold(sweep(results)),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-from voice import match, word_vectors
+from voice import korean_terms, match, word_vectors
 from voice.language import ENGLISH, KOREAN, Phrases, phrases_for
-from voice.match import THRESHOLD, Matcher
+from voice.match import KOREAN_THRESHOLD, THRESHOLD, Matcher
 from voice.seeds import KnowledgeBase, load_knowledge_base, parse_seeds
 from voice.terms import Analyzer, parse_synonyms
 
@@ -63,6 +64,42 @@ def test_a_korean_knowledge_base_refuses_in_korean() -> None:
     assert not any(c.isascii() and c.isalpha() for c in result.answer), result.answer
     heard_nothing = Matcher(kb).match([""])
     assert heard_nothing.answer.startswith(KOREAN.nothing_heard)
+
+
+@pytest.mark.parametrize(
+    "said, expected",
+    [
+        ("화장실 어디예요", 2),  # no topic particle, another ending: 화장실은 어디에 있어요
+        ("입장료 가 얼마 예요", 4),  # a recognizer's spacing: 표는 얼마예요
+        ("박물관 언제 닫아요", 3),  # 박물관은 몇 시에 문을 닫아요
+        ("우리 고양이는 생선을 좋아해요", None),
+        ("주말에 공연이 있어요", None),
+    ],
+)
+def test_korean_words_match_by_their_morphemes(said: str, expected: int | None) -> None:
+    matcher = Matcher(load_knowledge_base(KOREAN_KB))
+    result = matcher.match([said])
+    assert (result.entry.id if result.entry else None) == expected, result.best
+
+
+def test_each_language_has_its_own_default_threshold_and_a_given_one_wins() -> None:
+    korean = load_knowledge_base(KOREAN_KB)
+    assert Matcher(korean).threshold == KOREAN_THRESHOLD
+    assert Matcher(load_knowledge_base(SEEDS)).threshold == THRESHOLD
+    assert Matcher(korean, threshold=20).threshold == 20
+
+
+def test_without_kiwi_korean_matches_word_for_word(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setitem(sys.modules, "kiwipiepy", None)  # import kiwipiepy now fails
+    split = korean_terms.korean_splitter.__wrapped__()
+    assert "kiwipiepy is not installed" in caplog.text
+    assert split("화장실은 어디에 있어요") == ["화장실은", "어디에", "있어요"]
+    kb = load_knowledge_base(KOREAN_KB)
+    matcher = Matcher(kb, analyzer=Analyzer(split=split))
+    assert matcher.match(["화장실은 어디에 있어요"]).entry == kb.entries[1]
+    assert matcher.match(["화장실 어디예요"]).entry is None
 
 
 @pytest.mark.parametrize(

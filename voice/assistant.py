@@ -20,7 +20,7 @@ from voice.asr import (
 )
 from voice.audio import MAX_QUESTION_SECONDS, Pcm, read_audio
 from voice.config import Settings
-from voice.match import THRESHOLD, Matcher, MatchResult
+from voice.match import Matcher, MatchResult
 from voice.seeds import KnowledgeBase, load_knowledge_base
 from voice.terms import Analyzer, read_synonyms
 
@@ -85,7 +85,7 @@ class Assistant:
         self,
         kb: KnowledgeBase,
         choice: EngineChoice,
-        threshold: float = THRESHOLD,
+        threshold: float | None = None,
         max_seconds: float = MAX_QUESTION_SECONDS,
         synonyms: Sequence[Sequence[str]] = (),
         denoise: bool = True,
@@ -93,6 +93,8 @@ class Assistant:
         self.kb = kb
         self.max_seconds = max_seconds
         self.denoise = denoise
+        self.threshold_setting = threshold
+        """As asked (None: the language's default), so a reload in another language follows it."""
         questions = (entry.question for entry in kb.entries)
         self.matcher = Matcher(kb, threshold, Analyzer.for_questions(questions, synonyms))
         self.choice = choice
@@ -105,7 +107,7 @@ class Assistant:
         return type(self)(
             kb,
             self.choice,
-            self.matcher.threshold,
+            self.threshold_setting,
             self.max_seconds,
             read_synonyms(seeds),
             self.denoise,

@@ -19,7 +19,7 @@ from voice.assistant import Answer, Assistant
 from voice.audio import MAX_QUESTION_SECONDS, write_wav
 from voice.config import Settings
 from voice.errors import VoiceError
-from voice.match import THRESHOLD
+from voice.match import KOREAN_THRESHOLD, THRESHOLD
 
 log = logging.getLogger("voice")
 
@@ -37,8 +37,9 @@ def add_knowledge_options(group: argparse._ActionsContainer) -> None:
     group.add_argument(
         "--threshold",
         type=float,
-        default=THRESHOLD,
-        help="match score 0-100 below which the fallback answer is given (default: %(default)s)",
+        default=None,
+        help=f"match score 0-100 below which the fallback answer is given (default: "
+        f"{THRESHOLD:g}, {KOREAN_THRESHOLD:g} for a knowledge base in Korean)",
     )
 
 

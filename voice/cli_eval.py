@@ -136,7 +136,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     evaluation = Evaluation(
         source=str(source),
         engine=assistant.engine,
-        threshold=settings.threshold,
+        threshold=assistant.matcher.threshold,
         results=results,
         summary=summarize(results),
         groups=summarize_groups(results, args.by),

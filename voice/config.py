@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice.audio import MAX_QUESTION_SECONDS
-from voice.match import THRESHOLD
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,8 +28,9 @@ class Settings:
     model: Path | None = None
     """A Vosk or CTranslate2 Whisper model folder; None looks under ``models_root``."""
     models_root: Path = Path("models")
-    threshold: float = THRESHOLD
-    """Match score (0-100) below which the fallback answer is given."""
+    threshold: float | None = None
+    """Match score (0-100) below which the fallback answer is given; None: the knowledge base's
+    language's own (voice.match.default_threshold)."""
     max_seconds: float = MAX_QUESTION_SECONDS
     """Longest audio file answered, in seconds."""
     denoise: bool = True
