@@ -82,6 +82,22 @@ def test_korean_words_match_by_their_morphemes(said: str, expected: int | None) 
     assert (result.entry.id if result.entry else None) == expected, result.best
 
 
+def test_korean_synonyms_fold_whatever_the_particles_and_compounds() -> None:
+    """Kiwi splits "비밀번호" in two on its own but not inside a question, and drops the suffix
+    of "입장권": a synonym list would not fold what the questions say unless noun pieces written
+    together stay one term."""
+    kb = load_knowledge_base(KOREAN_KB)
+    groups = parse_synonyms("표, 티켓, 입장권\n비밀번호, 비번\n")
+    analyzer = Analyzer.for_questions((e.question for e in kb.entries), groups)
+    assert analyzer.terms("비밀번호") == analyzer.terms("와이파이 비밀번호가 뭐예요")[1:2]
+    assert analyzer.terms("입장권은 얼마예요") == analyzer.terms("표는 얼마예요")
+    matcher = Matcher(kb, analyzer=analyzer)
+    for said, expected in (("와이파이 비번 알려 주세요", 5), ("티켓 가격 알려 주세요", 4)):
+        result = matcher.match([said])
+        assert result.entry is not None and result.entry.id == expected, result.best
+    assert Matcher(kb).match(["와이파이 비번 알려 주세요"]).entry is None  # not without the list
+
+
 def test_each_language_has_its_own_default_threshold_and_a_given_one_wins() -> None:
     korean = load_knowledge_base(KOREAN_KB)
     assert Matcher(korean).threshold == KOREAN_THRESHOLD
