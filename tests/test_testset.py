@@ -148,6 +148,20 @@ def test_an_unknown_voice_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "unknown voice(s) hal9000" in capsys.readouterr().err
 
 
+def test_a_korean_knowledge_base_is_spoken_by_korean_voices_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The English voices and the built-in (English) out-of-domain questions would make a
+    Korean test set of nonsense."""
+    korean = Path(__file__).resolve().parent / "data" / "korean" / "museum.txt"
+    assert main(["testset", str(tmp_path), "--seeds", str(korean)]) == 0
+    rows = read_rows(tmp_path / "manifest.csv")
+    assert {row["voice"] for row in rows} == {"espeak-ko", "mbrola-hn1"}
+    assert {row["kind"] for row in rows} == {"question"}
+    assert len(rows) == 10
+    assert "out-of-domain questions are English: left out" in capsys.readouterr().err
+
+
 def test_every_voice_speaks() -> None:
     for voice in ("espeak", "espeak-gb", "flite-awb", "flite-kal16", "festival"):
         audio = synthesize("peace talks", voice)

@@ -36,7 +36,7 @@ def _optional_file(text: str) -> Path | None:
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    from voice.testset import DEFAULT_VOICES, VOICES
+    from voice.testset import DEFAULT_VOICES, KOREAN_VOICES, VOICES
 
     ev = sub.add_parser(
         "eval",
@@ -85,8 +85,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     ts.add_argument(
         "--voices",
         type=_names,
-        default=DEFAULT_VOICES,
-        help=f"comma-separated, from: {', '.join(VOICES)} (default: {','.join(DEFAULT_VOICES)})",
+        help=f"comma-separated, from: {', '.join(VOICES)} (default: {','.join(DEFAULT_VOICES)}; "
+        f"{','.join(KOREAN_VOICES)} for a knowledge base in Korean)",
     )
     ts.add_argument("--speeds", type=_floats, default=(1.0,), help="e.g. 0.8,1.0,1.25")
     ts.add_argument("--noise-snr", type=_floats, default=(), metavar="DB,...", help="pink noise")
@@ -106,7 +106,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         "--out-of-domain",
         type=_optional_file,
         metavar="FILE",
-        help="questions not to answer, one a line (default: the built-in ones; none: off)",
+        help="questions not to answer, one a line (default: the built-in English ones; none: off)",
     )
     ts.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     ts.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help="parallel synthesizers")
@@ -166,9 +166,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_testset(args: argparse.Namespace) -> int:
     from voice.cli import EXIT_OK
+    from voice.language import is_korean
     from voice.progress import ProgressBar
     from voice.seeds import load_knowledge_base
     from voice.testset import (
+        DEFAULT_VOICES,
+        KOREAN_VOICES,
         Conditions,
         data_file,
         make_testset,
@@ -178,8 +181,18 @@ def cmd_testset(args: argparse.Namespace) -> int:
     )
 
     kb = load_knowledge_base(args.seeds)
+    korean = is_korean(entry.question for entry in kb.entries)
+    voices = args.voices or (KOREAN_VOICES if korean else DEFAULT_VOICES)
     phrasings_file = data_file("phrasings.tsv") if args.phrasings is False else args.phrasings
     ood_file = data_file("out_of_domain.tsv") if args.out_of_domain is False else args.out_of_domain
+    if korean and args.out_of_domain is False:
+        # The built-in ones are English: spoken by a Korean voice they test nothing.
+        print(
+            "voice: the built-in out-of-domain questions are English: left out; give Korean "
+            "ones with --out-of-domain FILE",
+            file=sys.stderr,
+        )
+        ood_file = None
     phrasings = read_phrasings(phrasings_file, kb) if phrasings_file else []
     ood = read_out_of_domain(ood_file) if ood_file else []
     conditions = Conditions(
@@ -195,7 +208,7 @@ def cmd_testset(args: argparse.Namespace) -> int:
         kb,
         args.out_dir,
         utterances(kb, phrasings, ood),
-        args.voices,
+        voices,
         args.speeds,
         conditions,
         seed=args.seed,

@@ -131,6 +131,9 @@ VOICES: dict[str, _Command] = {
 DEFAULT_VOICES = ("espeak", "espeak-f3", "flite-slt", "flite-awb", "flite-kal16", "festival")
 """Two synthesizer families with male and female voices: a spread of accents and timbres."""
 
+KOREAN_VOICES = ("espeak-ko", "mbrola-hn1")
+"""The default for a knowledge base in Korean: a formant voice and recorded diphones."""
+
 DISTRACTORS = (
     "the train to the city leaves from platform four in ten minutes",
     "i think we should paint the kitchen a lighter colour this spring",
