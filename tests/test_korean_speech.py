@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from voice.degrade import active_power
 from voice.korean_speech import phones, speak
 from voice.seeds import load_knowledge_base
-from voice.testset import read_out_of_domain, read_phrasings, synthesize
+from voice.testset import read_out_of_domain, read_phrasings
 
 KOREAN = Path(__file__).resolve().parent / "data" / "korean"
 
@@ -52,13 +50,3 @@ def test_every_korean_test_text_is_spoken_without_a_missing_diphone(tmp_path: Pa
     assert len(texts) == 42
     for index, text in enumerate(texts):
         assert speak(text, tmp_path / f"{index}.wav") == [], text
-
-
-def test_the_test_set_voice_is_repeatable_and_follows_the_speed() -> None:
-    text = "박물관은 몇 시에 문을 닫아요"
-    first = synthesize(text, "mbrola-hn1")
-    assert np.array_equal(first, synthesize(text, "mbrola-hn1"))
-    assert 1.0 < len(first) / 16000 < 5.0
-    assert active_power(first) > 1e-4
-    slower = synthesize(text, "mbrola-hn1", speed=0.8)
-    assert len(slower) > 1.15 * len(first)

@@ -169,13 +169,19 @@ def test_every_voice_speaks() -> None:
         assert active_power(audio) > 1e-4, voice
 
 
-def test_the_neural_voice_says_the_same_clip_every_time_and_follows_the_speed() -> None:
+@pytest.mark.parametrize(
+    ("voice", "text"),
+    [
+        ("piper-joe", "is there any chance of negotiations restarting"),
+        ("mbrola-hn1", "박물관은 몇 시에 문을 닫아요"),  # voice.korean_speech
+    ],
+)
+def test_a_voice_says_the_same_clip_every_time_and_follows_the_speed(voice: str, text: str) -> None:
     """Piper draws random noise inside its model; seeded from the text, a test set stays
-    byte-for-byte repeatable."""
-    text = "is there any chance of negotiations restarting"
-    first = synthesize(text, "piper-joe")
-    assert np.array_equal(first, synthesize(text, "piper-joe"))
+    byte-for-byte repeatable. hn1 is given phonemes and durations computed from the text."""
+    first = synthesize(text, voice)
+    assert np.array_equal(first, synthesize(text, voice))
     assert 1.0 < len(first) / 16000 < 6.0
     assert active_power(first) > 1e-4
-    slower = synthesize(text, "piper-joe", speed=0.75)
+    slower = synthesize(text, voice, speed=0.75)
     assert len(slower) > 1.2 * len(first)
