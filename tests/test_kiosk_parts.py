@@ -29,6 +29,7 @@ from voice.interaction_log import InteractionLog
 from voice.kiosk import Kiosk, KioskEvent
 from voice.knowledge import KioskAssistant, Knowledge, build_knowledge, reloaded_assistant
 from voice.language import ENGLISH, KOREAN
+from voice.match import KOREAN_THRESHOLD, THRESHOLD
 from voice.reload import SeedWatcher
 from voice.seeds import load_knowledge_base
 
@@ -243,3 +244,18 @@ def test_a_seed_reload_keeps_the_kiosk_settings(tmp_path: Path) -> None:
     assert (new.engine, new.matcher.threshold, new.denoise) == ("pocketsphinx", 40.0, False)
     assert isinstance(new, KioskAssistant) and new.commands is old.commands
     assert new.ask_text("where is the coat check").id == 1
+
+
+def test_a_reload_into_korean_takes_the_korean_default_threshold(tmp_path: Path) -> None:
+    """Without --threshold, the threshold is the knowledge base's language's own, after an edit
+    too; a given one stays whatever the language."""
+    (tmp_path / "kb.txt").write_text("화장실은 어디에 있어요\n일 층에 있어요.\n", encoding="utf-8")
+    korean = load_knowledge_base(tmp_path)
+    for asked, expected in ((None, KOREAN_THRESHOLD), (30.0, 30.0)):
+        old = KioskAssistant.from_settings(
+            Settings(seeds=SEEDS, engine="pocketsphinx", threshold=asked)
+        )
+        assert old.matcher.threshold == (asked or THRESHOLD)
+        new = reloaded_assistant(korean, old, tmp_path)
+        assert new.matcher.threshold == expected
+    assert new.ask_text("화장실 어디예요").id == 1

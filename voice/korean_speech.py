@@ -15,6 +15,7 @@ a question.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -255,6 +256,11 @@ def _pitch(phone: Phone, syllables: int, first: int, last: int) -> tuple[float, 
 
 HN1_DATABASE = Path("/usr/share/mbrola/hn1/hn1")
 """Where Debian's ``mbrola-hn1`` puts the voice (non-free area; ``make install-test`` adds it)."""
+
+
+def installed() -> bool:
+    """Whether MBROLA and the hn1 voice are on this machine."""
+    return shutil.which("mbrola") is not None and HN1_DATABASE.is_file()
 
 
 def speak(text: str, out: Path, speed: float = 1.0) -> list[str]:

@@ -40,7 +40,7 @@ from voice.degrade import (
     telephone,
 )
 from voice.errors import VoiceError
-from voice.korean_speech import HN1_DATABASE
+from voice.korean_speech import installed as hn1_installed
 from voice.seeds import KnowledgeBase
 from voice.text import normalize
 
@@ -272,8 +272,8 @@ def available_voices(names: Sequence[str]) -> tuple[list[str], list[str]]:
 
 def _installed(voice: str) -> bool:
     package = PIPER_PACKAGES.get(voice)
-    if voice == "mbrola-hn1":
-        return shutil.which("mbrola") is not None and HN1_DATABASE.is_file()
+    if voice == "mbrola-hn1":  # its command is this Python; what it needs is MBROLA and hn1
+        return hn1_installed()
     if package is not None:
         return all(importlib.util.find_spec(p) is not None for p in ("piper", package))
     return shutil.which(VOICES[voice]("x", Path("x.wav"), 1.0)[0]) is not None
