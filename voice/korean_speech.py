@@ -8,8 +8,8 @@ speaker, but it only speaks phonemes: this module writes them. Standard pronunci
 into a following vowel, the seven final sounds, nasal and lateral assimilation, aspiration with
 ㅎ, tensing after a stop, palatalisation (같이 -> 가치) and voicing of lax stops between voiced
 sounds. The melody is a simple one: each word rises to its last syllable, the sentence drifts
-down, and the last syllable rises as a question does. Every question in the Korean test set is
-a question.
+down, and the last syllable rises as a question does: all but one of the Korean test set's
+sentences are questions.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-_FIRST, _LAST = 0xAC00, 0xD7A3
+_FIRST = 0xAC00  # 가, the first Hangul syllable
 _VOWELS, _FINALS = 21, 28
 
 # Jamo in Unicode's syllable order: 19 initials, 21 vowels, 28 finals (0 = none).
