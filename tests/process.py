@@ -13,12 +13,6 @@ from typing import IO
 
 VOICE = [sys.executable, "-m", "voice"]
 
-XRUN_NOTICE = re.compile(r"ALSA lib \S+ (?:under|over)run occurred")
-"""ALSA's notice of a buffer underrun, printed to file descriptor 2 without a newline when a slow
-machine lets the sound buffer run dry: the program's next line is glued to it ("ALSA lib
-pcm.c:8570:(snd_pcm_recover) underrun occurredkiosk: listening"). Seen in make test on a
-loaded machine; the line itself is the program's."""
-
 
 class LiveProcess:
     """``voice ...`` with its stdout and stderr read by threads into line queues."""
@@ -66,7 +60,7 @@ class LiveProcess:
                 raise AssertionError(
                     f"{name} closed before a line matching {pattern!r}{self._dump()}"
                 )
-            if regex.search(XRUN_NOTICE.sub("", line)):
+            if regex.search(line):
                 return line
         raise AssertionError(f"no {name} line matching {pattern!r} in {timeout} s{self._dump()}")
 

@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from voice import __version__
@@ -20,6 +21,7 @@ from voice.audio import MAX_QUESTION_SECONDS, write_wav
 from voice.config import Settings
 from voice.errors import VoiceError
 from voice.match import KOREAN_THRESHOLD, THRESHOLD
+from voice.stderr_lines import whole_lines_on_stderr
 
 log = logging.getLogger("voice")
 
@@ -123,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     listen.add_argument(
         "--max-questions", type=int, help="stop after this many answers (default: never)"
     )
-    listen.set_defaults(run=cmd_listen)
+    listen.set_defaults(run=cmd_listen, long_running=True)
 
     devices = sub.add_parser(
         "devices", help="list audio devices", description="List audio devices."
@@ -281,16 +283,19 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
-        format="voice: %(levelname)s: %(message)s",
-        stream=sys.stderr,
-    )
-    try:
-        return int(args.run(args))
-    except VoiceError as exc:
-        print(f"voice: error: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
-    except KeyboardInterrupt:
-        print("voice: stopped", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    # A loop that plays and records for hours gets ALSA's notices on stderr: keep lines whole.
+    lines = whole_lines_on_stderr() if getattr(args, "long_running", False) else nullcontext()
+    with lines:
+        logging.basicConfig(
+            level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
+            format="voice: %(levelname)s: %(message)s",
+            stream=sys.stderr,
+        )
+        try:
+            return int(args.run(args))
+        except VoiceError as exc:
+            print(f"voice: error: {exc}", file=sys.stderr)
+            return EXIT_CANNOT_RUN
+        except KeyboardInterrupt:
+            print("voice: stopped", file=sys.stderr)
+            return EXIT_INTERRUPTED

@@ -125,7 +125,7 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         metavar="FILE",
         help="the screen's title, logo and colours (TOML or JSON; implies --display)",
     )
-    kiosk.set_defaults(run=cmd_kiosk)
+    kiosk.set_defaults(run=cmd_kiosk, long_running=True)
 
 
 def _port(text: str) -> int:

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from voice.errors import DeviceError
+from voice.stderr_lines import NATIVE_STDERR
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +31,14 @@ FALLBACK_RATES = (48_000, 44_100)
 @contextlib.contextmanager
 def native_stderr_to_log() -> Iterator[None]:
     """Capture what C libraries write to file descriptor 2 during the block; log it at debug."""
+    fd = NATIVE_STDERR
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        sys.stderr.flush()
     try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):  # no real stderr (embedded, pytest capture)
+        saved = os.dup(fd)
+    except OSError:  # no file descriptor 2 at all
         yield
         return
-    sys.stderr.flush()
-    saved = os.dup(fd)
     with tempfile.TemporaryFile() as capture:
         os.dup2(capture.fileno(), fd)
         try:
