@@ -13,6 +13,7 @@ from typing import Any
 from tests.kiosk_fakes import write_seeds
 from tests.process import LiveProcess
 from tests.pulse import PulseServer
+from tests.warm_tables import shared_cache
 
 STARTUP_TIMEOUT = 60.0
 """Start-up to "listening": Python, PocketSphinx, rendering the answers (~3 s here)."""
@@ -27,7 +28,7 @@ def start_kiosk(
     if not seeds.exists():
         write_seeds(seeds)
     env = pulse.assistant_env()
-    env["VOICE_CACHE"] = str(folder / "cache")
+    env["VOICE_CACHE"] = str(shared_cache())
     args = ["kiosk", "--seeds", str(seeds), "--display", "--port", str(port), *extra]
     kiosk = LiveProcess(args, env)
     try:

@@ -19,6 +19,7 @@ from tests.process import LiveProcess
 from tests.pulse import RECORD_RATE, ROOM, SPEAKER, PulseServer
 from tests.speech import synthesize
 from tests.test_audio_devices import assert_spoken, ended
+from tests.warm_tables import warm_cache
 from voice.answer_cache import AnswerCache
 from voice.language import ENGLISH
 from voice.manifest import read_manifest
@@ -61,7 +62,7 @@ def said(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One cache for every kiosk of this module: answers are rendered by the first start only."""
-    return tmp_path_factory.mktemp("kiosk-cache")
+    return warm_cache(tmp_path_factory.mktemp("kiosk-cache"))
 
 
 def clip(cache: Path, text: str) -> SpeechAudio:
