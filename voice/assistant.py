@@ -20,6 +20,7 @@ from voice.asr import (
 )
 from voice.audio import MAX_QUESTION_SECONDS, Pcm, read_audio
 from voice.config import Settings
+from voice.language import is_korean
 from voice.match import Matcher, MatchResult
 from voice.seeds import KnowledgeBase, load_knowledge_base
 from voice.terms import Analyzer, read_synonyms
@@ -123,6 +124,7 @@ class Assistant:
             settings.model,
             find_vosk_models(settings.models_root),
             live=cls.live_answers,
+            korean=is_korean(entry.question for entry in kb.entries),
         )
         return cls(kb, choice, settings.threshold, settings.max_seconds, synonyms, settings.denoise)
 

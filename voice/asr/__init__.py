@@ -103,12 +103,18 @@ def find_vosk_models(models_root: Path) -> list[Path]:
 
 
 def choose_engine(
-    requested: str, model_dir: Path | None, found_models: Sequence[Path], live: bool = False
+    requested: str,
+    model_dir: Path | None,
+    found_models: Sequence[Path],
+    live: bool = False,
+    korean: bool = False,
 ) -> EngineChoice:
     """Pick the engine: ``auto`` prefers Vosk when a model is given or found, else Whisper when
     its model package is installed, else PocketSphinx. ``model_dir`` may be a Vosk model or a
     CTranslate2 Whisper model folder. ``live``: answers are wanted the moment speech ends (the
-    kiosk), so ``auto`` pairs the bundled Whisper with PocketSphinx's live decode."""
+    kiosk), so ``auto`` pairs the bundled Whisper with PocketSphinx's live decode. ``korean``:
+    the knowledge base is in Korean, which PocketSphinx cannot hear, so ``auto`` without a Vosk
+    model is Whisper alone (its multilingual model: voice.asr.whisper)."""
     from voice.asr.whisper import bundled_model, is_whisper_model
 
     if requested not in ENGINES:
@@ -140,6 +146,8 @@ def choose_engine(
         raise ModelError(
             "no Vosk model found under models/; pass --model DIR or use --engine whisper"
         )
+    if korean:
+        return EngineChoice("whisper")
     if bundled_model() is None:
         return EngineChoice("pocketsphinx")
     return EngineChoice("pocketsphinx+whisper" if live else "whisper")
