@@ -55,8 +55,8 @@ def _common_options() -> argparse.ArgumentParser:
         choices=ENGINES,
         default="auto",
         help="speech recognizer; auto uses Vosk when a Vosk model is present, else the embedded "
-        "Whisper tiny.en model (the kiosk: PocketSphinx live, Whisper for a second opinion) "
-        "(default: %(default)s)",
+        "Whisper tiny.en model (the kiosk: PocketSphinx live, Whisper for a second opinion); "
+        "for a knowledge base in Korean, Whisper base (default: %(default)s)",
     )
     group.add_argument(
         "--model", type=Path, help="a Vosk model folder or a CTranslate2 Whisper model folder"
