@@ -23,7 +23,12 @@ NOISY_VOICES = "flite-slt"
 espeak-f3 too (74 clips, pink 10 dB, PocketSphinx), raw -> suppressed: flite-slt 35.1% -> 62.2%,
 espeak-f3 70.3% -> 67.6%. espeak-f3 added half the test's time (70 s) and none of its margin."""
 MIN_NOISY_ACCURACY = 45.0
-"""A few points under what the current code measures on this set (see the assertion message)."""
+"""A few points under what the current code measures on this set (see the assertion message).
+The set is the questions to answer only (25 clips): suppression is there to hear them. Measured
+2026-11-27 with the built-in unrelated questions too (37 clips): raw 35.1% -> suppressed 62.2%,
+of which the questions 1 -> 13 of 25 right and the unrelated ones 12 -> 10 of 12 refused. They
+cost a third of the test's time (PocketSphinx decodes a noisy clip in about 2.5 s here) and
+took nothing from its margin; the accuracy guard keeps refusals in CI."""
 
 
 class Recording:
@@ -91,7 +96,7 @@ def noisy_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("noisy")
     made = run_voice(
         "testset", str(out), "--voices", NOISY_VOICES, "--noise-snr", "10", "--no-clean",
-        "--seed", "5", timeout=600,
+        "--out-of-domain", "none", "--seed", "5", timeout=600,
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
     return out / "manifest.csv"
