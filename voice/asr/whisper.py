@@ -20,10 +20,11 @@ artefacts are new to it.
 
 A knowledge base in Korean is heard by Whisper base, the smallest multilingual model (74 M
 weights; :func:`multilingual_model`), told the language. On the Korean set (296 clips, two
-voices, four conditions; eleventh session) it answered 54.7% right where Vosk's small Korean
-model answered 46.6%: MBROLA's recorded Korean voice 62.2% against 50.0% (clean 70.3% against
-51.4%), espeak-ng's 47.3% against 43.2%. It costs about 1.7 s a clip on two cores (Vosk 0.13 s).
-Vosk still hears whenever a Vosk model is present (voice.asr.choose_engine).
+voices, four conditions; eleventh session, BENCHMARKS.md) it answered 55.1% right where Vosk's
+small Korean model answered 46.6%: MBROLA's recorded Korean voice 62.2% against 50.0%, espeak-ng's
+48.0% against 43.2%, unrelated questions refused 80.2% against 64.6%. It costs about 1.7 s a
+clip alone on two cores (Vosk 0.13 s); `voice ask` on one Korean question takes 5.0 s and
+654 MB at its peak. Vosk still hears whenever a Vosk model is present (voice.asr.choose_engine).
 
 Whisper decodes a whole utterance at once (it has no live mode): :meth:`_WhisperStream.partial`
 has no text to show while someone speaks.
