@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -159,3 +162,22 @@ def test_threshold_option_decides_between_answer_and_fallback() -> None:
     )[0]
     assert default["id"] == 1
     assert strict["id"] is None and strict["best_id"] == 1
+
+
+def test_a_cache_folder_that_cannot_be_made_gets_one_line(tmp_path: Path) -> None:
+    """``VOICE_CACHE`` under a file (a typo, a path from another machine): one line, exit 2."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    cache = blocker / "voice"
+    result = subprocess.run(
+        [sys.executable, "-m", "voice", "ask", "--text", "where is the toilet"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, VOICE_CACHE=str(cache)),
+    )
+    assert result.returncode == 2, result.stderr
+    assert error_lines(result.stderr) == [
+        f"voice: error: cannot use the cache folder {cache} (Not a directory); "
+        "set VOICE_CACHE to a folder this user can write"
+    ]

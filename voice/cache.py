@@ -9,16 +9,26 @@ from pathlib import Path
 
 import numpy as np
 
+from voice.errors import CacheError
+
 log = logging.getLogger(__name__)
 
 
 def cache_dir() -> Path:
-    """``$VOICE_CACHE``, else ``$XDG_CACHE_HOME/voice``, else ``~/.cache/voice`` (created)."""
+    """``$VOICE_CACHE``, else ``$XDG_CACHE_HOME/voice``, else ``~/.cache/voice`` (created).
+    A folder that cannot be made (a file in the way, no permission) is one clear error: the
+    language model and the answers cannot be built anywhere else."""
     root = os.environ.get("VOICE_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "voice"
     )
     path = Path(root)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CacheError(
+            f"cannot use the cache folder {path} ({exc.strerror or exc}); "
+            "set VOICE_CACHE to a folder this user can write"
+        ) from None
     return path
 
 

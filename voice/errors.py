@@ -23,3 +23,7 @@ class DeviceError(VoiceError):
 
 class ManifestError(VoiceError):
     """A test-set manifest (or folder of clips) that cannot be evaluated; names the bad rows."""
+
+
+class CacheError(VoiceError):
+    """The cache folder (``$VOICE_CACHE`` or its default) cannot be made or used."""
