@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,13 +32,18 @@ UNRELATED = ["who won the football match yesterday", "where is the nearest toile
 VOICES = ["espeak", "flite-slt"]
 
 
-def run_voice(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_voice(
+    *args: str, timeout: float = 120, cache: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``voice ARGS`` from the project folder; ``cache``: its ``VOICE_CACHE``."""
+    env = dict(os.environ, VOICE_CACHE=str(cache)) if cache is not None else None
     return subprocess.run(
         [sys.executable, "-m", "voice", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         cwd=PROJECT,
+        env=env,
     )
 
 

