@@ -15,7 +15,7 @@ import pytest
 from tests.test_ask import run_voice
 from tests.test_vosk import ENTRIES, UNRELATED
 from voice.asr import EngineChoice, choose_engine
-from voice.asr.whisper import MULTILINGUAL_PARTS, bundled_model
+from voice.asr.whisper import MULTILINGUAL_PARTS, _package_data, bundled_model
 from voice.audio import SAMPLE_RATE, write_wav
 from voice.testset import synthesize as synthesize_voice
 
@@ -41,13 +41,11 @@ def hn1(tmp_path_factory: pytest.TempPathFactory) -> dict[int | None, Path]:
 
 
 def halves_size() -> int:
-    import importlib.util
-
+    """The two halves of ``model.bin`` as the wheels installed them."""
     total = 0
     for number, package in enumerate(MULTILINGUAL_PARTS, start=1):
-        spec = importlib.util.find_spec(package)
-        assert spec is not None and spec.submodule_search_locations, package
-        folder = Path(next(iter(spec.submodule_search_locations))) / "data"
+        folder = _package_data(package)
+        assert folder is not None, package
         total += (folder / f"model.bin.part{number}").stat().st_size
     return total
 

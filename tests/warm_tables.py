@@ -6,9 +6,10 @@ the word-vector table (~1.5 s) into its cache (voice.cache), whatever its seeds.
 starts with an empty cache so that its answers and its language model are its own; it paid those
 20 s each time (four to five times a run). The tables come from installed wheels, not from
 anything a test changes, so sharing them tests the same thing. The language model of the seeds
-(``lm/``) and the rendered answers (``answers/``) are still built by each kiosk, and the first
-start on an empty cache is still what ``make test`` does on a fresh machine (tests/test_ask.py's
-runs, in the user's own cache).
+(``lm/``) and the rendered answers (``answers/``) are still built by each test module's first
+kiosk (the screen's tests share even those: :func:`shared_cache`), and the first start on an
+empty cache is still what ``make test`` does on a fresh machine (tests/test_ask.py's runs, in
+the user's own cache).
 """
 
 from __future__ import annotations
