@@ -100,3 +100,20 @@ def test_an_english_only_model_for_a_korean_knowledge_base_gets_one_line(
         f"voice: error: {english}: an English-only Whisper model cannot hear a knowledge base "
         "in Korean; leave out --model to use the bundled multilingual one"
     )
+
+
+def test_a_cache_where_the_model_cannot_be_joined_gets_one_line(
+    ko_seeds: Path,
+    hn1: dict[int | None, Path],
+    tmp_path: Path,
+) -> None:
+    """A file where the joined model's folder goes (a cache copied from elsewhere, a typo)."""
+    (tmp_path / f"whisper-base-{halves_size()}").write_text("")
+    args = ["ask", "--seeds", str(ko_seeds), "--models-dir", str(tmp_path), str(hn1[1])]
+    result = run_voice(*args, timeout=300, cache=tmp_path)
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(
+        f"voice: error: cannot put the multilingual Whisper model together in {tmp_path}/"
+    ), line
+    assert line.endswith("free some disk space there or set VOICE_CACHE to a writable folder")

@@ -32,6 +32,7 @@ has no text to show while someone speaks.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -151,7 +152,8 @@ def multilingual_model() -> Path | None:
                     shutil.copyfileobj(piece, joined, 1 << 22)
         partial.replace(model)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the folder itself may be what is in the way
+            partial.unlink(missing_ok=True)
         raise ModelError(
             f"cannot put the multilingual Whisper model together in {target} ({exc}); "
             "free some disk space there or set VOICE_CACHE to a writable folder"
