@@ -19,11 +19,14 @@ from tests.process import LiveProcess
 from tests.pulse import RECORD_RATE, ROOM, SPEAKER, PulseServer
 from tests.speech import synthesize
 from tests.test_audio_devices import assert_spoken, ended
+from tests.test_vosk import ENTRIES as KOREAN_ENTRIES
 from tests.warm_tables import warm_cache
 from voice.answer_cache import AnswerCache
+from voice.audio import SAMPLE_RATE, write_wav
 from voice.language import ENGLISH
 from voice.manifest import read_manifest
 from voice.seeds import load_knowledge_base
+from voice.testset import synthesize as synthesize_voice
 from voice.tts import DEFAULT_RATE_WPM, DEFAULT_VOICE, Pyttsx3Speaker, SpeechAudio
 
 pytestmark = pytest.mark.audio_device
@@ -206,18 +209,29 @@ def test_a_lost_microphone_is_reopened_and_the_next_question_answered(
 def test_seed_edits_take_effect_and_a_broken_edit_keeps_the_old_answers(
     pulse: PulseServer, said: dict[str, Path], cache: Path, tmp_path: Path
 ) -> None:
+    """Edits are used within seconds, a broken one is not; an edit into Korean changes the engine
+    too (PocketSphinx cannot hear Korean) and a Korean question is answered."""
     seeds = write_seeds(tmp_path / "seeds")
     seed_file = seeds / "kiosk.txt"
-    voice = kiosk(pulse, seeds, cache)
+    (tmp_path / "models").mkdir()  # no Vosk model: `auto` is the bundled engines
+    voice = kiosk(pulse, seeds, cache, "--models-dir", str(tmp_path / "models"))
     try:
         edited = seed_file.read_text().replace("Not soon, both sides say.", "Perhaps next year.")
         seed_file.write_text(edited)
-        voice.expect_stderr(r"^kiosk: reload entries=5", 60)
+        voice.expect_stderr(r"^kiosk: reload entries=5 engine=pocketsphinx\+whisper$", 60)
         assert ask(pulse, voice, said["q4"])["answer"] == "Perhaps next year."
         voice.expect_stderr(r"^kiosk: listening", PLAYED_TIMEOUT)
         seed_file.write_bytes(b"\xff\xfe" + edited.encode("utf-16-le"))  # not UTF-8: no entries
         voice.expect_stderr(r"seed edit not used", 30)
         assert ask(pulse, voice, said["q4"])["answer"] == "Perhaps next year."
+        voice.expect_stderr(r"^kiosk: listening", PLAYED_TIMEOUT)
+        seed_file.write_text(
+            "\n-\n".join(f"{q}\n{a}" for q, a in KOREAN_ENTRIES.values()) + "\n", "utf-8"
+        )
+        voice.expect_stderr(r"^kiosk: reload entries=5 engine=whisper$", 60)
+        question = tmp_path / "closing-time.wav"
+        write_wav(question, synthesize_voice(KOREAN_ENTRIES[3][0], "mbrola-hn1"), SAMPLE_RATE)
+        assert ask(pulse, voice, question)["answer"] == KOREAN_ENTRIES[3][1]
         voice.expect_stderr(r"^kiosk: listening", PLAYED_TIMEOUT)
     finally:
         stop(voice)

@@ -246,6 +246,32 @@ def test_a_seed_reload_keeps_the_kiosk_settings(tmp_path: Path) -> None:
     assert new.ask_text("where is the coat check").id == 1
 
 
+def test_a_reload_chooses_the_engine_again_for_the_new_language(tmp_path: Path) -> None:
+    """``auto`` depends on the knowledge base's language: PocketSphinx cannot hear Korean, so an
+    edit into Korean gets Whisper's multilingual model, and an edit back the English pairing.
+    A Vosk model put into the models folder is used from the next edit, as at start-up; an
+    engine asked for by name stays whatever the language."""
+    from tests.test_vosk import MODEL
+
+    models = tmp_path / "models"
+    models.mkdir()
+    (tmp_path / "ko").mkdir()
+    (tmp_path / "ko" / "kb.txt").write_text("화장실은 어디에 있어요\n일 층에 있어요.\n", "utf-8")
+    korean = load_knowledge_base(tmp_path / "ko")
+    english = load_knowledge_base(SEEDS)
+    old = KioskAssistant.from_settings(Settings(seeds=SEEDS, models_root=models))
+    assert old.engine == "pocketsphinx+whisper"
+    into_korean = reloaded_assistant(korean, old, tmp_path / "ko")
+    assert into_korean.engine == "whisper"
+    assert reloaded_assistant(english, into_korean, SEEDS).engine == "pocketsphinx+whisper"
+    (models / "ko").symlink_to(MODEL)
+    assert (
+        reloaded_assistant(korean, into_korean, tmp_path / "ko").choice.model_dir == models / "ko"
+    )
+    named = KioskAssistant.from_settings(Settings(seeds=SEEDS, engine="pocketsphinx"))
+    assert reloaded_assistant(korean, named, tmp_path / "ko").engine == "pocketsphinx"
+
+
 def test_a_reload_into_korean_takes_the_korean_default_threshold(tmp_path: Path) -> None:
     """Without --threshold, the threshold is the knowledge base's language's own, after an edit
     too; a given one stays whatever the language."""

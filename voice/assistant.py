@@ -11,10 +11,9 @@ from typing import Any, Self
 
 from voice.asr import (
     EngineChoice,
+    EngineRequest,
     Recognizer,
     Transcript,
-    choose_engine,
-    find_vosk_models,
     load_recognizer,
     recognize,
 )
@@ -90,6 +89,7 @@ class Assistant:
         max_seconds: float = MAX_QUESTION_SECONDS,
         synonyms: Sequence[Sequence[str]] = (),
         denoise: bool = True,
+        request: EngineRequest | None = None,
     ) -> None:
         self.kb = kb
         self.max_seconds = max_seconds
@@ -99,19 +99,28 @@ class Assistant:
         questions = (entry.question for entry in kb.entries)
         self.matcher = Matcher(kb, threshold, Analyzer.for_questions(questions, synonyms))
         self.choice = choice
+        self.request = request
+        """The engine as asked: chosen again for an edited knowledge base (None: keep it)."""
         self._recognizer: Recognizer | None = None
 
     def reloaded(self, kb: KnowledgeBase, seeds: Path) -> Self:
-        """The same assistant (class, engine and every setting) over an edited knowledge base,
+        """The same assistant (class and every setting) over an edited knowledge base,
         with the synonym files beside ``seeds`` read again. Kept beside ``__init__`` so that a new
-        setting is carried over here too: a copy elsewhere once dropped ``denoise``."""
+        setting is carried over here too: a copy elsewhere once dropped ``denoise``. The engine
+        is chosen again from the request: an edit into Korean needs an engine that hears Korean,
+        and a Vosk model added since start-up is used, as at start-up. A choice that is no longer
+        possible (the model folder removed) fails the reload, and the old knowledge base stays."""
+        choice = self.choice
+        if self.request is not None:
+            choice = self.request.choose(self.live_answers, _in_korean(kb))
         return type(self)(
             kb,
-            self.choice,
+            choice,
             self.threshold_setting,
             self.max_seconds,
             read_synonyms(seeds),
             self.denoise,
+            self.request,
         )
 
     @classmethod
@@ -119,14 +128,17 @@ class Assistant:
         """Load the knowledge base and choose the engine; raises VoiceError with a clear message."""
         kb = load_knowledge_base(settings.seeds)
         synonyms = read_synonyms(settings.seeds)
-        choice = choose_engine(
-            settings.engine,
-            settings.model,
-            find_vosk_models(settings.models_root),
-            live=cls.live_answers,
-            korean=is_korean(entry.question for entry in kb.entries),
+        request = EngineRequest(settings.engine, settings.model, settings.models_root)
+        choice = request.choose(cls.live_answers, _in_korean(kb))
+        return cls(
+            kb,
+            choice,
+            settings.threshold,
+            settings.max_seconds,
+            synonyms,
+            settings.denoise,
+            request,
         )
-        return cls(kb, choice, settings.threshold, settings.max_seconds, synonyms, settings.denoise)
 
     @property
     def engine(self) -> str:
@@ -195,3 +207,7 @@ class Assistant:
         pcm = read_audio(Path(path), self.max_seconds)
         transcript = recognize(self.recognizer, list(pcm.chunks()))
         return self.answer_transcript(transcript, str(path), started, pcm.seconds)
+
+
+def _in_korean(kb: KnowledgeBase) -> bool:
+    return is_korean(entry.question for entry in kb.entries)

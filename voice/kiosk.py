@@ -261,7 +261,9 @@ class Kiosk:
                 self._start_rebuild(kb)
         if self._pending is not None and self._utterance is None:
             self.knowledge, self._pending = self._pending, None
-            self._emit("reload", entries=len(self.knowledge.kb))
+            self._emit(
+                "reload", entries=len(self.knowledge.kb), engine=self.knowledge.assistant.engine
+            )
 
     def _start_rebuild(self, kb: Any) -> None:
         rebuild = self._rebuild

@@ -153,6 +153,21 @@ def choose_engine(
     return EngineChoice("pocketsphinx+whisper" if live else "whisper")
 
 
+@dataclass(frozen=True)
+class EngineRequest:
+    """The engine as the user asked for it (``--engine``, ``--model``, the models folder). Kept
+    so that an edited knowledge base chooses again: what ``auto`` means depends on the knowledge
+    base's language and on the Vosk models present."""
+
+    requested: str = "auto"
+    model_dir: Path | None = None
+    models_root: Path = Path("models")
+
+    def choose(self, live: bool, korean: bool) -> EngineChoice:
+        found = find_vosk_models(self.models_root)
+        return choose_engine(self.requested, self.model_dir, found, live=live, korean=korean)
+
+
 def load_recognizer(
     choice: EngineChoice,
     vocabulary: Sequence[str] = (),
