@@ -13,8 +13,10 @@ TEST_PACKAGES := $(RUN_PACKAGES) flite festival festvox-kallpc16k sox libsox-fmt
 run: install
 	$(BIN)/voice listen
 
+# Two workers: the tests that play sound run one after another on one of them, the others beside
+# them at a lower CPU priority (tests/conftest.py).
 test: install-test lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: install-test
 	$(BIN)/python -m tests.bench --set standard

@@ -132,7 +132,9 @@ def test_listen_answers_questions_aloud_and_not_itself(
                 played = time.monotonic()
                 row = json.loads(voice.expect_stdout(r"^\{", ANSWER_TIMEOUT))
                 printed = time.monotonic() - played + trailing_silence(*_read(questions[entry_id]))
-                record_property(f"speech_end_to_answer_printed_{entry_id}", round(printed, 2))
+                record_property(
+                    f"speech_end_to_answer_printed_{entry_id}", round(float(printed), 2)
+                )
                 assert row["id"] == entry_id, row
                 assert row["answer"] == answers[entry_id]
                 expected = speaker.render(row["answer"])
@@ -152,7 +154,7 @@ def test_listen_answers_questions_aloud_and_not_itself(
             pause = first_pause(heard, RECORD_RATE, ENDED)
             assert pause is not None
             waited = pause[1] - pause[0]
-            record_property(f"speech_end_to_answer_sound_{entry_id}", round(waited, 2))
+            record_property(f"speech_end_to_answer_sound_{entry_id}", round(float(waited), 2))
             assert waited < ANSWER_DELAY, f"{waited:.2f} s of silence before the answer"
     assert len(voice.stdout_lines) == len(order), voice.stdout_lines
 
