@@ -206,6 +206,30 @@ def test_plain_output_shows_transcript_match_score_and_answer(spoken: dict) -> N
     assert "Sergey Ryabkov" in result.stdout
 
 
+def test_a_folder_is_every_recording_in_it_in_path_order(spoken: dict, tmp_path: Path) -> None:
+    """A batch of recordings is a folder: every audio file in it and its subfolders is answered,
+    other files are left alone, and a folder with no recordings is one error line (exit 1)."""
+    batch = tmp_path / "recordings"
+    for name, sub in (("flite-slt-q2", "tuesday"), ("espeak-q4", "monday"), ("espeak-ood0", "")):
+        (batch / sub).mkdir(parents=True, exist_ok=True)
+        (batch / sub / f"{name}.wav").write_bytes(spoken[name][0].read_bytes())
+    (batch / "notes.txt").write_text("recorded at the front desk\n")
+    (tmp_path / "empty").mkdir()
+    result = run_voice("ask", "--json", str(batch), str(tmp_path / "empty"))
+    assert result.returncode == 1, result.stderr
+    rows = json_lines(result.stdout)
+    assert [
+        (Path(str(r["input"])).relative_to(tmp_path).as_posix(), r.get("id")) for r in rows
+    ] == [
+        ("recordings/espeak-ood0.wav", None),
+        ("recordings/monday/espeak-q4.wav", 4),
+        ("recordings/tuesday/flite-slt-q2.wav", 2),
+        ("empty", None),
+    ]
+    assert "no audio files" in str(rows[-1]["error"])
+    assert result.stderr.count("voice: error:") == 1
+
+
 def test_save_dir_writes_each_answer_as_speech(spoken: dict, tmp_path: Path) -> None:
     path, _ = spoken["espeak-q4"]
     out = tmp_path / "answers"

@@ -19,7 +19,8 @@ from voice.asr import ENGINES
 from voice.assistant import Answer, Assistant
 from voice.audio import MAX_QUESTION_SECONDS, write_wav
 from voice.config import Settings
-from voice.errors import VoiceError
+from voice.errors import AudioError, VoiceError
+from voice.manifest import AUDIO_SUFFIXES, audio_files_under
 from voice.match import KOREAN_THRESHOLD, THRESHOLD
 from voice.stderr_lines import whole_lines_on_stderr
 
@@ -92,7 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer recorded questions (audio files) or typed text",
         description="Answer recorded questions: WAV, FLAC, OGG or MP3, any rate, mono or stereo.",
     )
-    ask.add_argument("files", nargs="*", type=Path, metavar="FILE", help="audio files")
+    ask.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="audio files, or folders of them (every audio file inside, in path order)",
+    )
     ask.add_argument(
         "--text",
         action="append",
@@ -196,11 +203,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
     failed = 0
     used: set[Path] = set()
     inputs: list[tuple[str, object]] = [("text", t) for t in args.text]
-    inputs += [("file", f) for f in args.files]
+    inputs += _file_inputs(args.files)
     for number, (kind, value) in enumerate(inputs, start=1):
         try:
             if kind == "text":
                 answer = assistant.ask_text(str(value))
+            elif kind == "empty folder":
+                raise AudioError(
+                    f"{value}: no audio files ({', '.join(AUDIO_SUFFIXES)}) in this folder "
+                    "or its subfolders"
+                )
             else:
                 answer = assistant.ask_file(Path(str(value)))
         except VoiceError as exc:
@@ -223,6 +235,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 failed += 1
                 _report_input_error(str(value), exc, args.json)
     return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def _file_inputs(paths: list[Path]) -> list[tuple[str, object]]:
+    """The audio files to answer: a folder stands for every audio file in it and its subfolders,
+    in path order (a batch of recordings); a folder without any is one input that fails."""
+    inputs: list[tuple[str, object]] = []
+    for path in paths:
+        if path.is_dir():
+            inputs += [("file", f) for f in audio_files_under(path)] or [("empty folder", path)]
+        else:
+            inputs.append(("file", path))
+    return inputs
 
 
 def _report_input_error(name: str, exc: VoiceError, as_json: bool) -> None:

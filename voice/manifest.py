@@ -137,11 +137,17 @@ def _sample(
     return Sample(name, path, expected, text, fields, line), None
 
 
-def read_folder(folder: Path, expected_for_text: Callable[[str], int | None]) -> list[Sample]:
-    """Every audio file under ``folder`` with the ``.txt`` file of the same name beside it."""
-    clips = sorted(
+def audio_files_under(folder: Path) -> list[Path]:
+    """Every audio file (by its name's ending) in ``folder`` and its subfolders, in path order:
+    a folder of recordings is answered or evaluated in the same order every time."""
+    return sorted(
         p for p in Path(folder).rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES
     )
+
+
+def read_folder(folder: Path, expected_for_text: Callable[[str], int | None]) -> list[Sample]:
+    """Every audio file under ``folder`` with the ``.txt`` file of the same name beside it."""
+    clips = audio_files_under(folder)
     if not clips:
         raise ManifestError(
             f"{folder}: no audio files ({', '.join(AUDIO_SUFFIXES)}); "
