@@ -112,7 +112,7 @@ class Assistant:
         possible (the model folder removed) fails the reload, and the old knowledge base stays."""
         choice = self.choice
         if self.request is not None:
-            choice = self.request.choose(self.live_answers, _in_korean(kb))
+            choice = self.request.choose(live=self.live_answers, korean=_in_korean(kb))
         return type(self)(
             kb,
             choice,
@@ -129,7 +129,7 @@ class Assistant:
         kb = load_knowledge_base(settings.seeds)
         synonyms = read_synonyms(settings.seeds)
         request = EngineRequest(settings.engine, settings.model, settings.models_root)
-        choice = request.choose(cls.live_answers, _in_korean(kb))
+        choice = request.choose(live=cls.live_answers, korean=_in_korean(kb))
         return cls(
             kb,
             choice,

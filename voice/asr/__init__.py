@@ -163,7 +163,7 @@ class EngineRequest:
     model_dir: Path | None = None
     models_root: Path = Path("models")
 
-    def choose(self, live: bool, korean: bool) -> EngineChoice:
+    def choose(self, *, live: bool, korean: bool) -> EngineChoice:
         found = find_vosk_models(self.models_root)
         return choose_engine(self.requested, self.model_dir, found, live=live, korean=korean)
 
