@@ -19,7 +19,6 @@ from voice.asr import (
 )
 from voice.audio import MAX_QUESTION_SECONDS, Pcm, read_audio
 from voice.config import Settings
-from voice.language import is_korean
 from voice.match import Matcher, MatchResult
 from voice.seeds import KnowledgeBase, load_knowledge_base
 from voice.terms import Analyzer, read_synonyms
@@ -112,7 +111,7 @@ class Assistant:
         possible (the model folder removed) fails the reload, and the old knowledge base stays."""
         choice = self.choice
         if self.request is not None:
-            choice = self.request.choose(live=self.live_answers, korean=_in_korean(kb))
+            choice = self.request.choose(live=self.live_answers, korean=kb.in_korean)
         return type(self)(
             kb,
             choice,
@@ -129,7 +128,7 @@ class Assistant:
         kb = load_knowledge_base(settings.seeds)
         synonyms = read_synonyms(settings.seeds)
         request = EngineRequest(settings.engine, settings.model, settings.models_root)
-        choice = request.choose(live=cls.live_answers, korean=_in_korean(kb))
+        choice = request.choose(live=cls.live_answers, korean=kb.in_korean)
         return cls(
             kb,
             choice,
@@ -207,7 +206,3 @@ class Assistant:
         pcm = read_audio(Path(path), self.max_seconds)
         transcript = recognize(self.recognizer, list(pcm.chunks()))
         return self.answer_transcript(transcript, str(path), started, pcm.seconds)
-
-
-def _in_korean(kb: KnowledgeBase) -> bool:
-    return is_korean(entry.question for entry in kb.entries)

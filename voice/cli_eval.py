@@ -166,7 +166,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_testset(args: argparse.Namespace) -> int:
     from voice.cli import EXIT_OK
-    from voice.language import is_korean
     from voice.progress import ProgressBar
     from voice.seeds import load_knowledge_base
     from voice.testset import (
@@ -181,7 +180,7 @@ def cmd_testset(args: argparse.Namespace) -> int:
     )
 
     kb = load_knowledge_base(args.seeds)
-    korean = is_korean(entry.question for entry in kb.entries)
+    korean = kb.in_korean
     voices = args.voices or (KOREAN_VOICES if korean else DEFAULT_VOICES)
     phrasings_file = data_file("phrasings.tsv") if args.phrasings is False else args.phrasings
     ood_file = data_file("out_of_domain.tsv") if args.out_of_domain is False else args.out_of_domain

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from voice.errors import SeedError, VoiceError
+from voice.language import is_korean
 from voice.text import read_utf8
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,12 @@ class KnowledgeBase:
 
     def get(self, entry_id: int) -> Entry:
         return self.entries[entry_id - 1]
+
+    @property
+    def in_korean(self) -> bool:
+        """Whether the questions are in Korean (voice.language.is_korean): it decides the engine,
+        the threshold and the test voices."""
+        return is_korean(entry.question for entry in self.entries)
 
 
 @dataclass
