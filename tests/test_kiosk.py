@@ -20,6 +20,7 @@ from tests.pulse import RECORD_RATE, ROOM, SPEAKER, PulseServer
 from tests.speech import synthesize
 from tests.test_audio_devices import assert_spoken, ended
 from tests.test_vosk import ENTRIES as KOREAN_ENTRIES
+from tests.test_vosk import write_korean_seeds
 from tests.warm_tables import warm_cache
 from voice.answer_cache import AnswerCache
 from voice.audio import SAMPLE_RATE, write_wav
@@ -225,9 +226,7 @@ def test_seed_edits_take_effect_and_a_broken_edit_keeps_the_old_answers(
         voice.expect_stderr(r"seed edit not used", 30)
         assert ask(pulse, voice, said["q4"])["answer"] == "Perhaps next year."
         voice.expect_stderr(r"^kiosk: listening", PLAYED_TIMEOUT)
-        seed_file.write_text(
-            "\n-\n".join(f"{q}\n{a}" for q, a in KOREAN_ENTRIES.values()) + "\n", "utf-8"
-        )
+        write_korean_seeds(seed_file)
         voice.expect_stderr(r"^kiosk: reload entries=5 engine=whisper$", 60)
         question = tmp_path / "closing-time.wav"
         write_wav(question, synthesize_voice(KOREAN_ENTRIES[3][0], "mbrola-hn1"), SAMPLE_RATE)

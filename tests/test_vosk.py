@@ -45,14 +45,18 @@ ENTRIES = {
 UNRELATED = "우리 고양이는 생선을 좋아해요"  # "my cat likes fish"
 
 
-@pytest.fixture(scope="session")
-def ko_seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ko-seeds") / "museum.txt"
+def write_korean_seeds(path: Path) -> Path:
+    """Write :data:`ENTRIES` as a seed file at ``path``."""
     path.write_text(
         "\n-\n".join(f"{question}\n{answer}" for question, answer in ENTRIES.values()) + "\n",
         encoding="utf-8",
     )
     return path
+
+
+@pytest.fixture(scope="session")
+def ko_seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_korean_seeds(tmp_path_factory.mktemp("ko-seeds") / "museum.txt")
 
 
 @pytest.fixture(scope="session")

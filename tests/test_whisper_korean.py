@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_ask import run_voice
-from tests.test_vosk import ENTRIES, UNRELATED
+from tests.test_vosk import ENTRIES, UNRELATED, write_korean_seeds
 from voice.asr import EngineChoice, choose_engine
 from voice.asr.whisper import MULTILINGUAL_PARTS, _package_data, bundled_model
 from voice.audio import SAMPLE_RATE, write_wav
@@ -22,9 +22,7 @@ from voice.testset import synthesize as synthesize_voice
 
 @pytest.fixture(scope="module")
 def ko_seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ko-seeds") / "museum.txt"
-    path.write_text("\n-\n".join(f"{q}\n{a}" for q, a in ENTRIES.values()) + "\n", "utf-8")
-    return path
+    return write_korean_seeds(tmp_path_factory.mktemp("ko-seeds") / "museum.txt")
 
 
 @pytest.fixture(scope="module")
