@@ -68,14 +68,42 @@ def test_the_summary_adds_up(first_run: tuple[int, dict, list[dict]]) -> None:
     assert s["accuracy"] == pytest.approx(correct / 14)
     assert s["p95_seconds"] >= s["mean_seconds"] * 0.5
     # the threshold sweep reproduces the product's own decisions at the current threshold
-    results = [_result(r) for r in rows]
+    results = [FileResult.from_json(r) for r in rows]
     at_current = next(r for r in sweep(results) if r["threshold"] == THRESHOLD)
     assert at_current["accuracy"] == pytest.approx(s["accuracy"])
 
 
-def _result(row: dict) -> FileResult:
-    known = set(FileResult.__dataclass_fields__) - {"fields"}
-    return FileResult(**{k: v for k, v in row.items() if k in known})
+def test_rescoring_a_run_answers_as_it_did_without_decoding_again(
+    first_run: tuple[int, dict, list[dict]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, report, rows = first_run
+    assert any(r["alternatives"] for r in rows), "PocketSphinx's other hypotheses are kept"
+    stored = tmp_path / "run.jsonl"
+    stored.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    again = tmp_path / "again.jsonl"
+    code, rescored, _ = run_eval(capsys, "--rescore", str(stored), "--jsonl", str(again))
+    assert code == 0
+    assert rescored["summary"]["accuracy"] == report["summary"]["accuracy"]
+    for before, after in zip(rows, read_jsonl(again), strict=True):
+        for key in ("path", "predicted_id", "score", "best_id", "runner_up_id", "voice", "kind"):
+            assert after[key] == before[key], (key, before["path"])
+        assert after["seconds"] == before["seconds"]  # the stored decode, not a new one
+    # A stricter threshold, measured on the same transcripts: nothing is answered any more.
+    _, strict, _ = run_eval(capsys, "--rescore", str(stored), "--threshold", "101")
+    assert strict["summary"]["in_domain_accuracy"] == 0.0
+    assert strict["summary"]["ood_rejection_rate"] == 1.0
+
+
+def test_rescoring_something_else_is_one_error_naming_the_line(
+    first_run: tuple[int, dict, list[dict]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stored = tmp_path / "run.jsonl"
+    stored.write_text(json.dumps(first_run[2][0]) + "\npath,expected_id\n", encoding="utf-8")
+    code, _, err = run_eval(capsys, "--rescore", str(stored))
+    assert code == 2
+    assert f"{stored}:2: not a line of `voice eval --jsonl` output" in err
+    code, _, err = run_eval(capsys, "--rescore", str(stored), "--manifest", str(stored))
+    assert code == 2 and "give one of" in err
 
 
 @pytest.fixture(scope="module")

@@ -44,6 +44,10 @@ class Answer:
     best_id: int | None = None
     """The best-scoring entry even when its score is below the threshold (``id`` is then None);
     ``voice eval`` uses it to show what other thresholds would do."""
+    alternatives: tuple[str, ...] = ()
+    """The recognizer's other hypotheses, best first, which the matcher also weighed (PocketSphinx
+    gives some; Whisper none): with ``transcript``, enough to match the answer again
+    (``voice eval --rescore``)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,6 +60,7 @@ def answer_from(
     engine: str,
     started: float,
     audio_seconds: float | None = None,
+    alternatives: tuple[str, ...] = (),
 ) -> Answer:
     runner = result.runner_up
     return Answer(
@@ -71,6 +76,7 @@ def answer_from(
         runner_up_score=round(runner.score, 1) if runner else None,
         audio_seconds=round(audio_seconds, 3) if audio_seconds is not None else None,
         best_id=result.best.entry.id if result.best else None,
+        alternatives=alternatives,
     )
 
 
@@ -188,7 +194,15 @@ class Assistant:
         audio_seconds: float | None = None,
     ) -> Answer:
         result = self.matcher.match(transcript.hypotheses)
-        return answer_from(result, transcript.text, input_name, self.engine, started, audio_seconds)
+        return answer_from(
+            result,
+            transcript.text,
+            input_name,
+            self.engine,
+            started,
+            audio_seconds,
+            transcript.alternatives,
+        )
 
     def ask_text(self, text: str) -> Answer:
         started = time.perf_counter()

@@ -56,6 +56,14 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         help="also summarize per value of these columns, e.g. voice,condition "
         "(voice+condition: per combination)",
     )
+    ev.add_argument(
+        "--rescore",
+        type=Path,
+        metavar="JSONL",
+        help="match the transcripts an earlier run wrote with --jsonl again, without decoding: "
+        "a changed knowledge base or threshold measured in seconds (decode times, word error "
+        "rates and failed clips are that run's)",
+    )
     ev.add_argument("--jsonl", type=Path, metavar="FILE", help="write one JSON line per file")
     ev.add_argument("--json", action="store_true", help="print the summary as JSON")
     ev.add_argument("--report", type=Path, metavar="DIR", help="write an HTML report (index.html)")
@@ -120,14 +128,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from voice.manifest import read_samples
     from voice.progress import ProgressBar
     from voice.report import Evaluation, passed, text_table, verdict, write_report
+    from voice.rescore import read_results, rescore
 
-    if (args.folder is None) == (args.manifest is None):
-        raise VoiceError("give either a FOLDER of clips or --manifest FILE")
-    source = args.manifest if args.manifest is not None else args.folder
+    sources = [s for s in (args.folder, args.manifest, args.rescore) if s is not None]
+    if len(sources) != 1:
+        raise VoiceError("give one of: a FOLDER of clips, --manifest FILE, --rescore JSONL")
+    [source] = sources
     settings = _settings(args)
     assistant = Assistant.from_settings(settings)
-    samples = read_samples(source, assistant.kb, lambda text: assistant.ask_text(text).id)
-    results = evaluate(samples, settings, args.jobs, ProgressBar("evaluating"))
+    if args.rescore is not None:
+        results = rescore(read_results(args.rescore), assistant)
+        engine = f"transcripts of {args.rescore.name}"
+    else:
+        samples = read_samples(source, assistant.kb, lambda text: assistant.ask_text(text).id)
+        results = evaluate(samples, settings, args.jobs, ProgressBar("evaluating"))
+        engine = assistant.engine
     if args.jsonl:
         args.jsonl.parent.mkdir(parents=True, exist_ok=True)
         with open(args.jsonl, "w", encoding="utf-8") as handle:
@@ -135,7 +150,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 handle.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
     evaluation = Evaluation(
         source=str(source),
-        engine=assistant.engine,
+        engine=engine,
         threshold=assistant.matcher.threshold,
         results=results,
         summary=summarize(results),

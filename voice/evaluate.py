@@ -29,6 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 import numpy as np
@@ -67,6 +68,8 @@ class FileResult:
     audio_seconds: float | None = None
     rtf: float | None = None
     error: str | None = None
+    alternatives: tuple[str, ...] = ()
+    """The recognizer's other hypotheses (voice.assistant.Answer.alternatives)."""
     fields: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -78,6 +81,16 @@ class FileResult:
         extra = data.pop("fields")
         data.update({k: v for k, v in extra.items() if k not in data})
         return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FileResult:
+        """The result to_json wrote: keys it does not know are the manifest's columns again.
+        Raises KeyError, TypeError or ValueError for a line that is not one."""
+        known = {f.name for f in dataclass_fields(cls)} - {"fields"}
+        values = {k: v for k, v in data.items() if k in known}
+        values["alternatives"] = tuple(str(a) for a in values.get("alternatives") or ())
+        extra = {k: str(v) for k, v in data.items() if k not in known}
+        return cls(**values, fields=extra)
 
 
 def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
@@ -136,6 +149,7 @@ def evaluate_sample(assistant: Assistant, sample: Sample) -> FileResult:
         seconds=answer.seconds,
         audio_seconds=answer.audio_seconds,
         rtf=round(rtf, 4) if rtf is not None else None,
+        alternatives=answer.alternatives,
         fields=sample.fields,
     )
 
