@@ -83,6 +83,8 @@ def test_rescoring_a_run_answers_as_it_did_without_decoding_again(
     again = tmp_path / "again.jsonl"
     code, rescored, _ = run_eval(capsys, "--rescore", str(stored), "--jsonl", str(again))
     assert code == 0
+    # The run's engine (PocketSphinx) gives the threshold, not the one this machine would choose.
+    assert rescored["threshold"] == report["threshold"] == THRESHOLD
     assert rescored["summary"]["accuracy"] == report["summary"]["accuracy"]
     for before, after in zip(rows, read_jsonl(again), strict=True):
         for key in ("path", "predicted_id", "score", "best_id", "runner_up_id", "voice", "kind"):

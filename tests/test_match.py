@@ -102,6 +102,11 @@ def test_each_language_has_its_own_default_threshold_and_a_given_one_wins() -> N
     korean = load_knowledge_base(KOREAN_KB)
     assert Matcher(korean).threshold == KOREAN_THRESHOLD
     assert Matcher(load_knowledge_base(SEEDS)).threshold == THRESHOLD
+    english = [e.question for e in load_knowledge_base(SEEDS).entries]
+    assert match.default_threshold(english, "whisper") == match.WHISPER_THRESHOLD
+    for engine in ("pocketsphinx", "pocketsphinx+whisper", "vosk"):
+        assert match.default_threshold(english, engine) == THRESHOLD
+    assert match.default_threshold(["화장실은 어디에 있어요"], "whisper") == KOREAN_THRESHOLD
     assert Matcher(korean, threshold=20).threshold == 20
 
 

@@ -19,7 +19,7 @@ from voice.asr import (
 )
 from voice.audio import MAX_QUESTION_SECONDS, Pcm, read_audio
 from voice.config import Settings
-from voice.match import Matcher, MatchResult
+from voice.match import Matcher, MatchResult, default_threshold
 from voice.seeds import KnowledgeBase, load_knowledge_base
 from voice.terms import Analyzer, read_synonyms
 
@@ -101,7 +101,9 @@ class Assistant:
         self.denoise = denoise
         self.threshold_setting = threshold
         """As asked (None: the language's default), so a reload in another language follows it."""
-        questions = (entry.question for entry in kb.entries)
+        questions = [entry.question for entry in kb.entries]
+        if threshold is None:
+            threshold = default_threshold(questions, choice.engine)
         self.matcher = Matcher(kb, threshold, Analyzer.for_questions(questions, synonyms))
         self.choice = choice
         self.request = request

@@ -21,7 +21,7 @@ from voice.audio import MAX_QUESTION_SECONDS, write_wav
 from voice.config import Settings
 from voice.errors import AudioError, VoiceError
 from voice.manifest import AUDIO_SUFFIXES, audio_files_under
-from voice.match import KOREAN_THRESHOLD, THRESHOLD
+from voice.match import KOREAN_THRESHOLD, THRESHOLD, WHISPER_THRESHOLD
 from voice.stderr_lines import whole_lines_on_stderr
 
 log = logging.getLogger("voice")
@@ -42,7 +42,8 @@ def add_knowledge_options(group: argparse._ActionsContainer) -> None:
         type=float,
         default=None,
         help=f"match score 0-100 below which the fallback answer is given (default: "
-        f"{THRESHOLD:g}, {KOREAN_THRESHOLD:g} for a knowledge base in Korean)",
+        f"{WHISPER_THRESHOLD:g} with Whisper, {THRESHOLD:g} with PocketSphinx, Vosk or the "
+        f"kiosk's pairing, {KOREAN_THRESHOLD:g} for a knowledge base in Korean)",
     )
 
 

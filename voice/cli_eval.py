@@ -137,7 +137,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = _settings(args)
     assistant = Assistant.from_settings(settings)
     if args.rescore is not None:
-        results = rescore(read_results(args.rescore), assistant)
+        results = rescore(read_results(args.rescore), assistant, args.threshold is not None)
         engine = f"transcripts of {args.rescore.name}"
     else:
         samples = read_samples(source, assistant.kb, lambda text: assistant.ask_text(text).id)

@@ -40,14 +40,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from voice.assistant import Assistant
+    from voice.knowledge import KioskAssistant
     from voice.review import read_transcripts, review
 
     transcripts, problems = read_transcripts(args.logs)
     for problem in problems:
         log.warning("%s", problem)
     settings = dataclasses.replace(Settings.defaults(), seeds=args.seeds, threshold=args.threshold)
-    matcher = Assistant.from_settings(settings).matcher  # the recognizer is never loaded
+    # The kiosk's matcher, threshold included (its logs are what is reviewed); the recognizer
+    # is never loaded.
+    matcher = KioskAssistant.from_settings(settings).matcher
     result = review(matcher, transcripts)
     shown = result.refused[: args.top] if args.top > 0 else result.refused
     if args.json:

@@ -30,7 +30,7 @@ class Settings:
     models_root: Path = Path("models")
     threshold: float | None = None
     """Match score (0-100) below which the fallback answer is given; None: the knowledge base's
-    language's own (voice.match.default_threshold)."""
+    language's own, and for English the engine's (voice.match.default_threshold)."""
     max_seconds: float = MAX_QUESTION_SECONDS
     """Longest audio file answered, in seconds."""
     denoise: bool = True

@@ -70,6 +70,8 @@ class FileResult:
     error: str | None = None
     alternatives: tuple[str, ...] = ()
     """The recognizer's other hypotheses (voice.assistant.Answer.alternatives)."""
+    engine: str = ""
+    """The recognizer that heard the clip: its default threshold applies when rescoring."""
     fields: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -150,6 +152,7 @@ def evaluate_sample(assistant: Assistant, sample: Sample) -> FileResult:
         audio_seconds=answer.audio_seconds,
         rtf=round(rtf, 4) if rtf is not None else None,
         alternatives=answer.alternatives,
+        engine=answer.engine,
         fields=sample.fields,
     )
 

@@ -19,6 +19,7 @@ from voice.asr import Transcript
 from voice.assistant import Assistant
 from voice.errors import ManifestError, VoiceError
 from voice.evaluate import FileResult
+from voice.match import default_threshold
 from voice.text import read_utf8
 
 
@@ -50,8 +51,16 @@ def read_results(path: Path) -> list[FileResult]:
     return results
 
 
-def rescore(stored: list[FileResult], assistant: Assistant) -> list[FileResult]:
-    """Each stored clip matched again by ``assistant``'s knowledge base and threshold."""
+def rescore(
+    stored: list[FileResult], assistant: Assistant, threshold_given: bool
+) -> list[FileResult]:
+    """Each stored clip matched again by ``assistant``'s knowledge base and threshold. Without a
+    threshold given, the one the run's engine has by default (voice.match.default_threshold):
+    the transcripts are that engine's, whatever engine this machine would choose now."""
+    engines = {result.engine for result in stored if result.engine}
+    if not threshold_given and len(engines) == 1:
+        questions = [entry.question for entry in assistant.kb.entries]
+        assistant.matcher.threshold = default_threshold(questions, engines.pop())
     out: list[FileResult] = []
     for result in stored:
         if result.error:
