@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -294,3 +298,52 @@ def test_a_recognizer_that_cannot_load_stops_the_run_with_one_message(
     err = capsys.readouterr().err
     assert code == 2
     assert "broken-model: Vosk cannot load this model" in err
+
+
+def _workers_of(pid: int) -> set[int]:
+    """The multiprocessing workers a process has started (not its resource tracker)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    found = set()
+    for child in children.read_text().split() if children.exists() else []:
+        with contextlib.suppress(OSError):
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.add(int(child))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_workers_end_with_a_run_that_is_killed(tiny: Path, tmp_path: Path) -> None:
+    """`kill` reaches only the parent: its workers must not stay behind, decoding and then
+    waiting forever."""
+    rows = read_rows(tiny)
+    for row in rows:
+        row["path"] = str(tiny.parent / row["path"])
+    long_run = write_rows(tmp_path / "long.csv", rows * 30)  # minutes of decoding
+    run = subprocess.Popen(
+        [sys.executable, "-m", "voice", "eval", "--seeds", str(SEEDS), "--jobs", "2"]
+        + ["--engine", "pocketsphinx", "--manifest", str(long_run)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers := _workers_of(run.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(workers) == 2, "the run never started its two workers"
+    finally:
+        run.kill()
+        run.wait()
+    deadline = time.monotonic() + 30
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [w for w in workers if _alive(w)]
+    for worker in left:
+        os.kill(worker, signal.SIGKILL)
+    assert not left, "workers outlived the killed run"

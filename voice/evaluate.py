@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -159,9 +161,27 @@ def evaluate_sample(assistant: Assistant, sample: Sample) -> FileResult:
 
 _worker: Assistant | VoiceError | None = None
 
+ORPHAN_CHECK_SECONDS = 1.0
+"""How often a worker checks that the ``voice eval`` that started it is still there."""
 
-def _start_worker(settings: Settings) -> None:
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when its parent (``voice eval``, pid ``parent``, given by the parent:
+    it may be gone before this runs) is. A run stopped by ``kill`` (not Ctrl-C, which reaches
+    the whole process group) left its workers blocked on a pipe forever, 115 MB each, after they
+    had decoded the clips already handed to them."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _start_worker(settings: Settings, parent: int) -> None:
     global _worker
+    _exit_with_parent(parent)
     try:
         assistant = Assistant.from_settings(settings)
         assistant.recognizer  # load before the first clip, so its timing is the clip's  # noqa: B018
@@ -201,7 +221,7 @@ def evaluate(
         streams = []
         for k in range(jobs):
             pool = ProcessPoolExecutor(
-                1, mp_context=context, initializer=_start_worker, initargs=(settings,)
+                1, mp_context=context, initializer=_start_worker, initargs=(settings, os.getpid())
             )
             stack.callback(pool.shutdown, wait=True, cancel_futures=True)
             streams.append(pool.map(_evaluate_in_worker, samples[k::jobs]))
