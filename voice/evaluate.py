@@ -30,14 +30,14 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from voice.assistant import Assistant
+from voice.assistant import Answer, Assistant
 from voice.config import Settings
 from voice.errors import VoiceError
 from voice.language import is_korean
@@ -85,6 +85,18 @@ class FileResult:
         extra = data.pop("fields")
         data.update({k: v for k, v in extra.items() if k not in data})
         return data
+
+    def with_answer(self, answer: Answer) -> FileResult:
+        """This clip with what ``answer`` decided: the entry, its score and the runner-up."""
+        return replace(
+            self,
+            predicted_id=answer.id,
+            correct=answer.id == self.expected_id,
+            score=answer.score,
+            best_id=answer.best_id,
+            runner_up_id=answer.runner_up_id,
+            runner_up_score=answer.runner_up_score,
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileResult:
@@ -136,17 +148,13 @@ def evaluate_sample(assistant: Assistant, sample: Sample) -> FileResult:
         edits, total = word_errors(sample.text, answer.transcript)
         rate = round(edits / total, 4) if total else None
     rtf = answer.seconds / answer.audio_seconds if answer.audio_seconds else None
-    return FileResult(
+    heard = FileResult(
         path=sample.name,
         expected_id=sample.expected_id,
-        predicted_id=answer.id,
-        correct=answer.id == sample.expected_id,
+        predicted_id=None,
+        correct=False,
         transcript=answer.transcript,
         reference=sample.text,
-        score=answer.score,
-        best_id=answer.best_id,
-        runner_up_id=answer.runner_up_id,
-        runner_up_score=answer.runner_up_score,
         wer=rate,
         word_errors=edits,
         reference_words=total,
@@ -157,6 +165,7 @@ def evaluate_sample(assistant: Assistant, sample: Sample) -> FileResult:
         engine=answer.engine,
         fields=sample.fields,
     )
+    return heard.with_answer(answer)
 
 
 _worker: Assistant | VoiceError | None = None

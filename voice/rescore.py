@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from voice.asr import Transcript
@@ -68,15 +67,5 @@ def rescore(
             continue
         transcript = Transcript(result.transcript, result.alternatives)
         answer = assistant.answer_transcript(transcript, result.path, time.perf_counter())
-        out.append(
-            replace(
-                result,
-                predicted_id=answer.id,
-                correct=answer.id == result.expected_id,
-                score=answer.score,
-                best_id=answer.best_id,
-                runner_up_id=answer.runner_up_id,
-                runner_up_score=answer.runner_up_score,
-            )
-        )
+        out.append(result.with_answer(answer))
     return out
