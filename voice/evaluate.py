@@ -101,7 +101,7 @@ class FileResult:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileResult:
         """The result to_json wrote: keys it does not know are the manifest's columns again.
-        Raises KeyError, TypeError or ValueError for a line that is not one."""
+        Raises TypeError or AttributeError for data that is not one."""
         known = {f.name for f in dataclass_fields(cls)} - {"fields"}
         values = {k: v for k, v in data.items() if k in known}
         values["alternatives"] = tuple(str(a) for a in values.get("alternatives") or ())
