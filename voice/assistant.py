@@ -55,17 +55,16 @@ class Answer:
 
 def answer_from(
     result: MatchResult,
-    transcript: str,
+    transcript: Transcript,
     input_name: str,
     engine: str,
     started: float,
     audio_seconds: float | None = None,
-    alternatives: tuple[str, ...] = (),
 ) -> Answer:
     runner = result.runner_up
     return Answer(
         input=input_name,
-        transcript=transcript,
+        transcript=transcript.text,
         id=result.entry.id if result.entry else None,
         question=result.entry.question if result.entry else None,
         score=result.score,
@@ -76,7 +75,7 @@ def answer_from(
         runner_up_score=round(runner.score, 1) if runner else None,
         audio_seconds=round(audio_seconds, 3) if audio_seconds is not None else None,
         best_id=result.best.entry.id if result.best else None,
-        alternatives=alternatives,
+        alternatives=transcript.alternatives,
     )
 
 
@@ -196,20 +195,12 @@ class Assistant:
         audio_seconds: float | None = None,
     ) -> Answer:
         result = self.matcher.match(transcript.hypotheses)
-        return answer_from(
-            result,
-            transcript.text,
-            input_name,
-            self.engine,
-            started,
-            audio_seconds,
-            transcript.alternatives,
-        )
+        return answer_from(result, transcript, input_name, self.engine, started, audio_seconds)
 
     def ask_text(self, text: str) -> Answer:
         started = time.perf_counter()
         result = self.matcher.match([text])
-        return answer_from(result, text, text, "text", started)
+        return answer_from(result, Transcript(text), text, "text", started)
 
     def ask_pcm(self, pcm: Pcm, input_name: str = "<audio>") -> Answer:
         started = time.perf_counter()
