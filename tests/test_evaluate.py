@@ -89,6 +89,7 @@ def test_rescoring_a_run_answers_as_it_did_without_decoding_again(
     assert code == 0
     # The run's engine (PocketSphinx) gives the threshold, not the one this machine would choose.
     assert rescored["threshold"] == report["threshold"] == THRESHOLD
+    assert rescored["engine"] == "transcripts of run.jsonl"
     assert rescored["summary"]["accuracy"] == report["summary"]["accuracy"]
     for before, after in zip(rows, read_jsonl(again), strict=True):
         for key in ("path", "predicted_id", "score", "best_id", "runner_up_id", "voice", "kind"):
@@ -110,6 +111,9 @@ def test_rescoring_something_else_is_one_error_naming_the_line(
     assert f"{stored}:2: not a line of `voice eval --jsonl` output" in err
     code, _, err = run_eval(capsys, "--rescore", str(stored), "--manifest", str(stored))
     assert code == 2 and "give one of" in err
+    stored.write_text("\n")
+    code, _, err = run_eval(capsys, "--rescore", str(stored))
+    assert code == 2 and f"{stored}: no results in it" in err
 
 
 @pytest.fixture(scope="module")
