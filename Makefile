@@ -22,6 +22,7 @@ bench: install-test
 	$(BIN)/python -m tests.bench --set standard
 	$(BIN)/python -m tests.bench --set holdout --no-screenshot
 	$(BIN)/python -m tests.bench --set korean --no-screenshot
+	$(BIN)/python -m tests.bench --set korean-holdout --no-screenshot
 	$(BIN)/python -m tests.bench_pipeline
 	$(BIN)/python -m tests.bench_kiosk
 

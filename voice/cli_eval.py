@@ -124,7 +124,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 def cmd_eval(args: argparse.Namespace) -> int:
     from voice.assistant import Assistant
     from voice.cli import EXIT_OK, EXIT_SOME_FAILED, _settings
-    from voice.evaluate import evaluate, summarize, summarize_groups
+    from voice.evaluate import evaluate, summarize, summarize_groups, write_results
     from voice.manifest import read_samples
     from voice.progress import ProgressBar
     from voice.report import Evaluation, passed, text_table, verdict, write_report
@@ -144,10 +144,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         results = evaluate(samples, settings, args.jobs, ProgressBar("evaluating"))
         engine = assistant.engine
     if args.jsonl:
-        args.jsonl.parent.mkdir(parents=True, exist_ok=True)
-        with open(args.jsonl, "w", encoding="utf-8") as handle:
-            for result in results:
-                handle.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        write_results(results, args.jsonl)
     evaluation = Evaluation(
         source=str(source),
         engine=engine,

@@ -21,6 +21,7 @@ Definitions (all rates are fractions of their own group of files):
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -32,6 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
 from dataclasses import fields as dataclass_fields
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -107,6 +109,14 @@ class FileResult:
         values["alternatives"] = tuple(str(a) for a in values.get("alternatives") or ())
         extra = {k: str(v) for k, v in data.items() if k not in known}
         return cls(**values, fields=extra)
+
+
+def write_results(results: Iterable[FileResult], path: Path) -> None:
+    """One JSON line per clip (``voice eval --jsonl``): what ``voice eval --rescore`` reads back."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        for result in results:
+            handle.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
 
 
 def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
