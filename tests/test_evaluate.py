@@ -99,6 +99,12 @@ def test_rescoring_a_run_answers_as_it_did_without_decoding_again(
     _, strict, _ = run_eval(capsys, "--rescore", str(stored), "--threshold", "101")
     assert strict["summary"]["in_domain_accuracy"] == 0.0
     assert strict["summary"]["ood_rejection_rate"] == 1.0
+    # Nothing is decoded, so no engine is chosen: one this machine lacks is no obstacle.
+    code, named, err = run_eval(
+        capsys, "--rescore", str(stored), "--engine", "vosk", "--models-dir", str(tmp_path)
+    )
+    assert code == 0, err
+    assert named["summary"]["accuracy"] == report["summary"]["accuracy"]
 
 
 def test_rescoring_something_else_is_one_error_naming_the_line(

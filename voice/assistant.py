@@ -130,12 +130,14 @@ class Assistant:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Assistant:
-        """Load the knowledge base and choose the engine; raises VoiceError with a clear message."""
+    def from_settings(cls, settings: Settings, choice: EngineChoice | None = None) -> Assistant:
+        """Load the knowledge base and choose the engine (unless ``choice`` names the one whose
+        transcripts will be matched); raises VoiceError with a clear message."""
         kb = load_knowledge_base(settings.seeds)
         synonyms = read_synonyms(settings.seeds)
         request = EngineRequest(settings.engine, settings.model, settings.models_root)
-        choice = request.choose(live=cls.live_answers, korean=kb.in_korean)
+        if choice is None:
+            choice = request.choose(live=cls.live_answers, korean=kb.in_korean)
         return cls(
             kb,
             choice,

@@ -128,16 +128,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from voice.manifest import read_samples
     from voice.progress import ProgressBar
     from voice.report import Evaluation, passed, text_table, verdict, write_report
-    from voice.rescore import read_results, rescore
+    from voice.rescore import read_results, rescore, stored_engine
 
     sources = [s for s in (args.folder, args.manifest, args.rescore) if s is not None]
     if len(sources) != 1:
         raise VoiceError("give one of: a FOLDER of clips, --manifest FILE, --rescore JSONL")
     [source] = sources
     settings = _settings(args)
-    assistant = Assistant.from_settings(settings)
-    if args.rescore is not None:
-        results = rescore(read_results(args.rescore), assistant, args.threshold is not None)
+    stored = read_results(args.rescore) if args.rescore is not None else None
+    assistant = Assistant.from_settings(settings, stored_engine(stored) if stored else None)
+    if stored is not None and args.rescore is not None:
+        results = rescore(stored, assistant)
         engine = f"transcripts of {args.rescore.name}"
     else:
         samples = read_samples(source, assistant.kb, lambda text: assistant.ask_text(text).id)

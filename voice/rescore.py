@@ -14,11 +14,10 @@ import json
 import time
 from pathlib import Path
 
-from voice.asr import Transcript
+from voice.asr import EngineChoice, Transcript
 from voice.assistant import Assistant
 from voice.errors import ManifestError, VoiceError
 from voice.evaluate import FileResult
-from voice.match import default_threshold
 from voice.text import read_utf8
 
 
@@ -50,16 +49,16 @@ def read_results(path: Path) -> list[FileResult]:
     return results
 
 
-def rescore(
-    stored: list[FileResult], assistant: Assistant, threshold_given: bool
-) -> list[FileResult]:
-    """Each stored clip matched again by ``assistant``'s knowledge base and threshold. Without a
-    threshold given, the one the run's engine has by default (voice.match.default_threshold):
-    the transcripts are that engine's, whatever engine this machine would choose now."""
+def stored_engine(stored: list[FileResult]) -> EngineChoice | None:
+    """The engine that heard a stored run, when it was one: its transcripts are matched with that
+    engine's default threshold (voice.match.default_threshold), whatever engine this machine would
+    choose now, and nothing is chosen or loaded. None for a run without engines recorded."""
     engines = {result.engine for result in stored if result.engine}
-    if not threshold_given and len(engines) == 1:
-        questions = [entry.question for entry in assistant.kb.entries]
-        assistant.matcher.threshold = default_threshold(questions, engines.pop())
+    return EngineChoice(engines.pop()) if len(engines) == 1 else None
+
+
+def rescore(stored: list[FileResult], assistant: Assistant) -> list[FileResult]:
+    """Each stored clip matched again by ``assistant``'s knowledge base and threshold."""
     out: list[FileResult] = []
     for result in stored:
         if result.error:
