@@ -137,7 +137,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = _settings(args)
     stored = read_results(args.rescore) if args.rescore is not None else None
     assistant = Assistant.from_settings(settings, stored_engine(stored) if stored else None)
-    if stored is not None and args.rescore is not None:
+    if stored is not None:
         results = rescore(stored, assistant)
         engine = f"transcripts of {args.rescore.name}"
     else:

