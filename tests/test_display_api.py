@@ -17,6 +17,7 @@ from voice.display.config import (
     load_display_config,
 )
 from voice.display.server import MAX_BODY
+from voice.match import THRESHOLD
 
 pytestmark = pytest.mark.audio_device
 
@@ -44,6 +45,9 @@ def test_status_says_what_a_monitor_needs(kiosk: tuple[LiveProcess, str]) -> Non
     assert status == 200
     assert body["state"] == "listening"
     assert body["entries"] == 5
+    ready = [line for line in kiosk[0].stderr_lines if line.startswith("kiosk: ready (")]
+    assert ready and ready[0].startswith(f"kiosk: ready ({body['engine']}, "), ready
+    assert body["threshold"] == THRESHOLD  # English, heard live by the kiosk's PocketSphinx
     assert body["muted"] is False
     assert body["devices"]["microphone"] == "ok"
     assert body["devices"]["speaker"] == "ok"

@@ -167,6 +167,10 @@ class EventHub:
             "state": state,
             "muted": self.kiosk.muted,
             "entries": len(self.kiosk.knowledge.kb),
+            # Which recognizer hears and how sure the matcher must be: an edit into Korean
+            # switches both, and a monitor should see that without reading the log.
+            "engine": self.kiosk.knowledge.assistant.engine,
+            "threshold": self.kiosk.knowledge.assistant.matcher.threshold,
             "last_interaction": last_interaction,
             "devices": {
                 "microphone": "lost" if state == "mic-lost" else "ok",

@@ -4,7 +4,7 @@ Routes (nothing else is served; a wrong method is 405, an unknown path 404):
 
 - ``GET /``: the page; ``GET /static/*``, ``GET /theme.css``, ``GET /logo``: its assets.
 - ``GET /events``: server-sent events: a ``snapshot`` on connect, then the kiosk's events.
-- ``GET /api/status``: JSON for monitoring (state, entries, last interaction, devices).
+- ``GET /api/status``: JSON for monitoring (state, entries, engine, last interaction, devices).
 - ``POST /api/answer`` ``{"id": N}``: answer entry N aloud, as if asked (202).
 - ``POST /api/mute`` ``{"muted": true|false}``.
 
