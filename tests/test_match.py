@@ -102,10 +102,8 @@ def test_korean_synonyms_fold_whatever_the_particles_and_compounds() -> None:
 @pytest.mark.parametrize(
     "said, expected",
     [
-        (
-            "요기 와이파이 비디서요",
-            5,
-        ),  # Whisper's mishearing of 여기 와이파이 있어요 (is there wifi)
+        # Whisper's mishearing of 여기 와이파이 있어요 (is there wifi here)
+        ("요기 와이파이 비디서요", 5),
         ("화장실 가도 될까요", 2),  # may I use the toilet
         ("인터넷 연결하려면 비밀번호가 필요해요", 5),  # I need a password for the internet
         ("주말에 공연이 있어요", None),  # any show this weekend: the words doubt entry 2 too

@@ -136,7 +136,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     [source] = sources
     settings = _settings(args)
     stored = read_results(args.rescore) if args.rescore is not None else None
-    assistant = Assistant.from_settings(settings, stored_engine(stored) if stored else None)
+    assistant = Assistant.from_settings(
+        settings, stored_engine(stored) if stored is not None else None
+    )
     if stored is not None:
         results = rescore(stored, assistant)
         engine = f"transcripts of {args.rescore.name}"
