@@ -90,6 +90,15 @@ class EventStream:
                 return data
         raise AssertionError(f"the event stream ended before a {kind!r} event")
 
+    def until_state(self, wanted: str, now: str | None = None) -> None:
+        """Wait for the kiosk to be in state ``wanted`` (``now``: the state it is known to be in
+        already, e.g. a snapshot's). The test room is shared: sound an earlier test left playing
+        can start and end an utterance in between ("hearing", "listening"), and a state that
+        never comes fails with the stream's timeout."""
+        state = now
+        while state != wanted:
+            state = self.next("state")["state"]
+
     def close(self) -> None:
         self.response.close()
 

@@ -38,9 +38,7 @@ def test_status_says_what_a_monitor_needs(kiosk: tuple[LiveProcess, str]) -> Non
     # The kiosk may still be finishing something an earlier test said into the shared room;
     # wait (bounded) for it to be back to listening rather than racing it.
     with EventStream(kiosk[1]) as events:
-        state = events.next("snapshot")["state"]
-        while state != "listening":
-            state = events.next("state")["state"]
+        events.until_state("listening", now=events.next("snapshot")["state"])
     status, body = request(kiosk[1] + "api/status")
     assert status == 200
     assert body["state"] == "listening"
@@ -60,12 +58,12 @@ def test_an_entry_asked_for_by_id_is_answered_like_a_spoken_question(
     process, url = kiosk
     with EventStream(url) as events:
         snapshot = events.next("snapshot")
-        assert snapshot["state"] == "listening"
         assert [e["id"] for e in snapshot["examples"]] == [1, 2, 3, 4]
+        events.until_state("listening", now=snapshot["state"])
         status, body = post_json(url + "api/answer", {"id": 4})
         assert status == 202, body
         assert body == {"id": 4, "question": "Could peace talks resume soon?"}
-        assert events.next("state")["state"] == "answering"
+        events.until_state("answering")
         shown = events.next("answer")
     row = json.loads(process.expect_stdout(r"^\{", ANSWER_TIMEOUT))
     assert (row["kind"], row["id"], row["answer"]) == ("request", 4, "Not soon, both sides say.")
