@@ -13,9 +13,9 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 ASKED = [
     "Could peace talks resume soon?",
-    "so what's russia saying these days about a deal",
-    "So what's Russia saying these days about a deal?",
-    "so what's russia saying these days about a deal",
+    "so what's russia's line on a deal these days",
+    "So what's Russia's line on a deal these days?",
+    "so what's russia's line on a deal these days",
     "where can i park",
 ]
 
@@ -42,7 +42,7 @@ def test_review_lists_refused_questions_most_asked_first_and_shrinks_once_covere
     assert result.returncode == 0, result.stderr
     refused = json_lines(result.stdout)
     assert [(r["transcript"], r["count"]) for r in refused] == [
-        ("so what's russia saying these days about a deal", 3),
+        ("so what's russia's line on a deal these days", 3),
         ("where can i park", 1),
     ]
     assert refused[0]["nearest_id"] == 5  # Russia's stance, the entry it belongs to
@@ -53,19 +53,19 @@ def test_review_lists_refused_questions_most_asked_first_and_shrinks_once_covere
 
     top = run_voice("review", "--top", "1", "--seeds", str(seeds), str(log)).stdout
     assert "... and 1 more (--top 0 lists all)" in top and "where can i park" not in top
-    # A lower threshold answers the Russia question (it scores 24.7 for entry 5).
+    # A lower threshold answers the Russia question (it scores 32.1 for entry 5).
     low = run_voice("review", "--json", "--threshold", "20", "--seeds", str(seeds), str(log))
     low_refused = json_lines(low.stdout)
     assert [r["transcript"] for r in low_refused] == ["where can i park"]
 
     text = run_voice("review", "--seeds", str(seeds), str(log)).stdout
     assert text.splitlines()[0] == "5 questions heard: 1 answered now, 4 refused (2 different)"
-    assert "~ so what's russia saying these days about a deal" in text  # how to add it
+    assert "~ so what's russia's line on a deal these days" in text  # how to add it
 
     # The author puts the question under entry 5 as a phrasing.
     seed_file = next(seeds.glob("*.txt"))
     question = "What is Russia's current stance on peace negotiations?"
-    phrasing = "~ so what's russia saying these days about a deal"
+    phrasing = "~ so what's russia's line on a deal these days"
     seed_file.write_text(seed_file.read_text().replace(question, f"{question}\n{phrasing}"))
     again = json_lines(run_voice("review", "--json", "--seeds", str(seeds), str(log)).stdout)
     assert [r["transcript"] for r in again] == ["where can i park"]
