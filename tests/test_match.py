@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from voice import korean_terms, match, sentence_vectors, word_vectors
@@ -452,3 +453,33 @@ def test_weighing_answers_gains_on_typed_rewordings_and_refuses_as_many(
     right, refused = tally(Matcher(kb))
     assert right >= words_right + 4, (right, words_right)
     assert refused >= words_refused, (refused, words_refused)
+
+
+def test_prepared_answers_are_kept_and_a_restart_encodes_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kiosk encodes every answer at start (prepare_answers) and keeps the vectors in the
+    cache folder: after a restart no question waits for an answer to be encoded, and the
+    answers found are those a matcher that encodes as it goes finds."""
+    monkeypatch.setenv("VOICE_CACHE", str(tmp_path))
+    kb = load_knowledge_base(SEEDS)
+    said = ["does europe support ukraine"]
+    as_it_goes = Matcher(kb).match(said)
+    Matcher(kb).prepare_answers()
+    assert len(list(tmp_path.glob("answers-*.npz"))) == 1
+
+    restarted = Matcher(kb)
+    assert restarted.sentences is not None
+    encoded: list[list[str]] = []
+    passages = restarted.sentences.passages
+
+    def counted(texts: list[str]) -> np.ndarray:
+        encoded.append(list(texts))
+        return passages(texts)
+
+    monkeypatch.setattr(restarted.sentences, "passages", counted)
+    restarted.prepare_answers()
+    result = restarted.match(said)
+    assert encoded == []
+    assert result.entry is not None and result.entry.id == 2, result.best
+    assert result.score == pytest.approx(as_it_goes.score, abs=0.1)

@@ -83,6 +83,7 @@ def build_knowledge(assistant: Assistant, make_cache: Callable[[], AnswerCache])
     """Load the recognizer and render (or load) every clip: the slow part, done off the loop."""
     started = time.perf_counter()
     assistant.recognizer  # noqa: B018  (loads the model now, not at the first question)
+    assistant.matcher.prepare_answers()
     knowledge = Knowledge(assistant, make_cache())
     report = knowledge.cache.prepare(knowledge.texts())
     log.info(

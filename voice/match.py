@@ -77,6 +77,7 @@ raised "how many refugees have left ukraine" from 0.56 to 0.61.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -85,9 +86,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from voice.cache import cached_arrays
 from voice.language import ENGLISH, Phrases, is_korean, phrases_for
 from voice.seeds import Entry, KnowledgeBase
-from voice.sentence_vectors import SentenceEncoder, load_sentence_vectors
+from voice.sentence_vectors import PASSAGE_MODEL, SentenceEncoder, load_sentence_vectors
 from voice.terms import Analyzer
 from voice.text import normalize
 from voice.word_vectors import load_word_vectors
@@ -555,6 +557,20 @@ class Matcher:
             if raised > candidate.score:
                 rescored[candidate.entry.id] = replace(candidate, score=min(raised, 100.0))
         return tuple(sorted(rescored.values(), key=lambda c: (-c.score, c.entry.id)))
+
+    def prepare_answers(self) -> None:
+        """Encode every answer now (the kiosk does this off its loop, with the clips), so that
+        no visitor waits 30-100 ms per answer the first time its entry is a candidate. Kept in
+        the cache folder, so a restart with the same answers reads them back."""
+        if not self._weighs_answers or self.sentences is None:
+            return
+        sentences = self.sentences
+        answers = list(dict.fromkeys(entry.answer for entry in self.kb.entries))
+        digest = hashlib.sha256("\0".join([PASSAGE_MODEL, *answers]).encode()).hexdigest()
+        arrays = cached_arrays(
+            f"answers-{digest[:16]}.npz", lambda: {"vectors": sentences.passages(answers)}
+        )
+        self._answer_vectors.update(zip(answers, arrays["vectors"], strict=True))
 
     def second_opinion(self, ranked: Sequence[Candidate], hypothesis: str) -> tuple[Candidate, ...]:
         """The candidates again, each entry the words doubt (SENTENCE_WORDS_MIN or more) scored

