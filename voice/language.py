@@ -53,8 +53,13 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
 
 def is_korean(questions: Iterable[str]) -> bool:
-    """Whether a knowledge base with these questions is in Korean (HANGUL_SHARE)."""
-    words = [w for q in questions for w in q.split() if any(c.isalpha() for c in w)]
+    """Whether a knowledge base with these questions is in Korean (HANGUL_SHARE). Text without
+    any Hangul is answered by one scan in C: counting the words of 100,000 English questions in
+    Python took 1.2 s, and loading asks this several times."""
+    text = "\n".join(questions)
+    if not _HANGUL.search(text):
+        return False
+    words = [w for w in text.split() if any(c.isalpha() for c in w)]
     hangul = sum(1 for w in words if _HANGUL.search(w))
     return bool(words) and hangul / len(words) >= HANGUL_SHARE
 
