@@ -353,7 +353,8 @@ class Matcher:
         compares spellings only (no word or sentence vectors)."""
         self.kb = kb
         questions = [entry.question for entry in kb.entries]
-        self.threshold = default_threshold(questions) if threshold is None else threshold
+        self._language_threshold = default_threshold(questions)
+        self.threshold = self._language_threshold if threshold is None else threshold
         self.analyzer = analyzer or Analyzer.for_questions(questions)
         self.phrases: Phrases = phrases_for(questions)
         terms = self.analyzer.terms
@@ -382,7 +383,6 @@ class Matcher:
         )
         # Sentence meaning, measured per language: English weighs its candidates' answers
         # (weigh_answers), Korean asks about the phrasings its words doubt (second_opinion).
-        self._language_threshold = default_threshold(questions)
         self._weighs_answers = english and len(kb.entries) <= RELEVANCE_MAX_ENTRIES
         if english and not self._weighs_answers:
             log.info(
