@@ -455,31 +455,49 @@ def test_weighing_answers_gains_on_typed_rewordings_and_refuses_as_many(
     assert refused >= words_refused, (refused, words_refused)
 
 
-def test_prepared_answers_are_kept_and_a_restart_encodes_none(
+def test_prepared_answers_are_kept_and_an_edit_encodes_only_what_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The kiosk encodes every answer at start (prepare_answers) and keeps the vectors in the
-    cache folder: after a restart no question waits for an answer to be encoded, and the
-    answers found are those a matcher that encodes as it goes finds."""
-    monkeypatch.setenv("VOICE_CACHE", str(tmp_path))
+    cache folder: after a restart no question waits for an answer to be encoded, the answers
+    found are those a matcher that encodes as it goes finds, and after an edit of one answer
+    only that answer is encoded again."""
     kb = load_knowledge_base(SEEDS)
     said = ["does europe support ukraine"]
+    monkeypatch.setenv("VOICE_CACHE", str(tmp_path / "as-it-goes"))
     as_it_goes = Matcher(kb).match(said)
+    monkeypatch.setenv("VOICE_CACHE", str(tmp_path / "prepared"))
     Matcher(kb).prepare_answers()
-    assert len(list(tmp_path.glob("answers-*.npz"))) == 1
+    assert len(list((tmp_path / "prepared").glob("answer-*.npz"))) == len(kb.entries)
+
+    def counting(matcher: Matcher) -> list[list[str]]:
+        assert matcher.sentences is not None
+        encoded: list[list[str]] = []
+        passages = matcher.sentences.passages
+
+        def counted(texts: list[str]) -> np.ndarray:
+            encoded.append(list(texts))
+            return passages(texts)
+
+        monkeypatch.setattr(matcher.sentences, "passages", counted)
+        return encoded
 
     restarted = Matcher(kb)
-    assert restarted.sentences is not None
-    encoded: list[list[str]] = []
-    passages = restarted.sentences.passages
-
-    def counted(texts: list[str]) -> np.ndarray:
-        encoded.append(list(texts))
-        return passages(texts)
-
-    monkeypatch.setattr(restarted.sentences, "passages", counted)
+    encoded = counting(restarted)
     restarted.prepare_answers()
     result = restarted.match(said)
     assert encoded == []
     assert result.entry is not None and result.entry.id == 2, result.best
     assert result.score == pytest.approx(as_it_goes.score, abs=0.1)
+
+    text = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")
+    edited_answer = "Fighting goes on along the whole front line, with attacks every day."
+    old_answer = kb.entries[2].answer
+    assert old_answer in text
+    edited_file = tmp_path / "edited" / "seeds.txt"
+    edited_file.parent.mkdir()
+    edited_file.write_text(text.replace(old_answer, edited_answer), encoding="utf-8")
+    edited = Matcher(load_knowledge_base(edited_file))
+    encoded = counting(edited)
+    edited.prepare_answers()
+    assert encoded == [[edited_answer]]

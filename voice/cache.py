@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,7 +37,8 @@ def cached_arrays(name: str, build: Callable[[], dict[str, np.ndarray]]) -> dict
     """The arrays kept as ``name`` (an .npz file) in the cache folder: read when there, else
     built, kept and returned. The file is written under a temporary name and renamed, so a crash
     never leaves half of one; a damaged file is built again; a cache that cannot be written only
-    costs the next start the build."""
+    costs the next start the build. The temporary name is the writer's own (process and
+    thread): `voice eval`'s workers and the kiosk's rebuild thread may build one file at once."""
     path = cache_dir() / name
     if path.is_file():
         try:
@@ -45,7 +47,7 @@ def cached_arrays(name: str, build: Callable[[], dict[str, np.ndarray]]) -> dict
         except (OSError, ValueError, KeyError) as exc:
             log.warning("cache: %s is damaged (%s); building it again", path, exc)
     arrays = build()
-    partial = path.with_name(path.name + ".tmp.npz")
+    partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp.npz")
     try:
         np.savez(partial, **arrays)  # type: ignore[arg-type]
         partial.replace(path)

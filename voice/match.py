@@ -300,7 +300,8 @@ RELEVANCE_WEIGHT = 3.0
 
 RELEVANCE_CANDIDATES = 5
 """How many of the best candidates by words have their answers weighed (all five of the seeds';
-a few for a large knowledge base, whose answers `voice ask` encodes as it meets them)."""
+a few for a large knowledge base, whose answers `voice ask` encodes as it meets them and keeps
+in the cache folder)."""
 
 RELEVANCE_MAX_ENTRIES = 5_000
 """Larger knowledge bases are matched without weighing answers: encoding a question costs about
@@ -546,14 +547,9 @@ class Matcher:
         if self.sentences is None or not weighed:
             return tuple(ranked)
         said = self.sentences.encode([normalize(hypothesis)])[0]
-        answers = [c.entry.answer for c in weighed]
-        missing = [a for a in dict.fromkeys(answers) if a not in self._answer_vectors]
-        if missing:
-            vectors = self.sentences.passages(missing)
-            self._answer_vectors.update(zip(missing, vectors, strict=True))
         rescored = {c.entry.id: c for c in ranked}
         for candidate in weighed:
-            cosine = float(self._answer_vectors[candidate.entry.answer] @ said)
+            cosine = float(self._answer_vector(self.sentences, candidate.entry.answer) @ said)
             raised = candidate.score + RELEVANCE_WEIGHT * 100.0 * (cosine - RELEVANCE_MIN)
             if raised > candidate.score:
                 rescored[candidate.entry.id] = replace(candidate, score=min(raised, 100.0))
@@ -561,17 +557,24 @@ class Matcher:
 
     def prepare_answers(self) -> None:
         """Encode every answer now (the kiosk does this off its loop, with the clips), so that
-        no visitor waits 0.1-0.2 s per answer the first time its entry is a candidate. Kept in
-        the cache folder, so a restart with the same answers reads them back."""
+        no visitor waits 0.1-0.2 s per answer the first time its entry is a candidate."""
         if not self._weighs_answers or self.sentences is None:
             return
-        sentences = self.sentences
-        answers = list(dict.fromkeys(entry.answer for entry in self.kb.entries))
-        digest = hashlib.sha256("\0".join([PASSAGE_MODEL, *answers]).encode()).hexdigest()
-        arrays = cached_arrays(
-            f"answers-{digest[:16]}.npz", lambda: {"vectors": sentences.passages(answers)}
-        )
-        self._answer_vectors.update(zip(answers, arrays["vectors"], strict=True))
+        for answer in dict.fromkeys(entry.answer for entry in self.kb.entries):
+            self._answer_vector(self.sentences, answer)
+
+    def _answer_vector(self, sentences: SentenceEncoder, answer: str) -> np.ndarray:
+        """An answer's passage vector, kept in the cache folder one file per answer: a restart
+        reads them back, and an edited knowledge base encodes only the answers that changed
+        (one file for all answers had every edit encode all of them again, 0.1-0.2 s each)."""
+        vector = self._answer_vectors.get(answer)
+        if vector is None:
+            digest = hashlib.sha256(f"{PASSAGE_MODEL}\0{answer}".encode()).hexdigest()[:16]
+            arrays = cached_arrays(
+                f"answer-{digest}.npz", lambda: {"vector": sentences.passages([answer])[0]}
+            )
+            vector = self._answer_vectors[answer] = arrays["vector"]
+        return vector
 
     def second_opinion(self, ranked: Sequence[Candidate], hypothesis: str) -> tuple[Candidate, ...]:
         """The candidates again, each entry the words doubt (SENTENCE_WORDS_MIN or more) scored
