@@ -326,7 +326,7 @@ unrelated refused 85.7% (words alone 54.3 / 85.7). Comparing what was heard with
 by meaning (Korean's second opinion, SENTENCE_MIN, over all entries when the words refuse) took
 it to 71.7% at 0.88 (63.0% at 0.89), but on the seeds' held-out Whisper run it answered
 near-domain questions: 82.4 -> 80.5% right, refused 97.5 -> 91.5% (standard 92.6 -> 93.0%). Not
-kept; an author adds the phrasings people use to the seed file (README: alternative phrasings)."""
+kept; an author adds the wordings people use to the seed file as `~` phrasings (README)."""
 
 RELEVANCE_WEIGHT = 3.0
 """Points of match score per 0.01 of answer cosine above RELEVANCE_MIN; see RELEVANCE_MIN."""
