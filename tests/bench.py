@@ -318,7 +318,7 @@ def main() -> int:
         evaluation = Evaluation(
             source=f"{args.name} synthetic set ({len(samples)} clips)",
             engine=engine,
-            threshold=default_threshold(e.question for e in kb.entries),
+            threshold=default_threshold((e.question for e in kb.entries), engine),
             results=results,
             summary=summarize(results),
             groups=summarize_groups(results, GROUPINGS),
