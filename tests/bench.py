@@ -54,6 +54,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 BENCHMARKS = PROJECT / "BENCHMARKS.md"
 SCREENSHOT = PROJECT / "docs" / "eval-report.png"
 KOREAN = PROJECT / "tests" / "data" / "korean"
+ENGLISH = PROJECT / "tests" / "data" / "english"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,17 @@ SETS = {
         "held-out phrasings and out-of-domain questions (`voice/data/holdout_*.tsv`), written by "
         "someone who had seen neither the matcher's synonym list nor the other test phrasings: "
         "the honest measure of questions the assistant has never seen",
+    ),
+    "museum": BenchSet(
+        ENGLISH / "museum_phrasings.tsv",
+        ENGLISH / "museum_out_of_domain.tsv",
+        "voice-eval-museum",
+        "a second English knowledge base, a museum kiosk's eight questions with one-sentence "
+        "answers (`tests/data/english/museum.txt`), four everyday phrasings per entry and "
+        "fourteen out-of-domain questions, eight about a museum visit "
+        "(`tests/data/english/museum_*.tsv`), written before any matcher was measured on them: "
+        "the check that what works on the seeds' long news answers carries over",
+        seeds=ENGLISH / "museum.txt",
     ),
     "korean": BenchSet(
         KOREAN / "phrasings.tsv",
