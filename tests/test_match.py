@@ -488,6 +488,7 @@ def test_prepared_answers_are_kept_and_an_edit_encodes_only_what_changed(
     said = ["does europe support ukraine"]
     monkeypatch.setenv("VOICE_CACHE", str(tmp_path / "as-it-goes"))
     as_it_goes = Matcher(kb).match(said)
+    assert list((tmp_path / "as-it-goes").glob("answer-*.npz")), "voice ask keeps what it meets"
     monkeypatch.setenv("VOICE_CACHE", str(tmp_path / "prepared"))
     Matcher(kb).prepare_answers()
     assert len(list((tmp_path / "prepared").glob("answer-*.npz"))) == len(kb.entries)
