@@ -177,12 +177,24 @@ def test_questions_in_a_row_are_answered_from_cached_audio(
 
 
 def test_out_of_domain_gets_the_fallback_and_repeat_says_it_again(
-    tmp_path: Path, clips: dict[str, list[bytes]]
+    tmp_path: Path, clips: dict[str, list[bytes]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("VOICE_CACHE", str(tmp_path / "vectors"))  # none kept from before
     knowledge = _knowledge(write_seeds(tmp_path / "seeds"), tmp_path / "cache", ToneSpeaker())
+    # Every answer and question was encoded at start: the refusal's suggestions encode none.
+    sentences = knowledge.assistant.matcher.sentences
+    assert sentences is not None
+    encoded: list[str] = []
+    passages = sentences.passages
+    monkeypatch.setattr(
+        sentences, "passages", lambda texts: encoded.extend(texts) or passages(texts)
+    )
     rows, player = _run(knowledge, [clips[OUT_OF_DOMAIN], clips["say that again"]])
     assert rows[0]["kind"] == "fallback" and rows[0]["id"] is None, rows
     assert rows[0]["answer"].startswith(ENGLISH.kiosk_prompt)
+    assert encoded == [], "an answer was encoded while the visitor waited"
+    suggested = [e.question for e in knowledge.kb.entries if e.question in rows[0]["answer"]]
+    assert len(suggested) == 2, rows[0]["answer"]
     assert len(player.played) == 2, "the repeat was not played"
     assert player.played[1][1] is player.played[0][1]
 

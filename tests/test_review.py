@@ -46,7 +46,8 @@ def test_review_lists_refused_questions_most_asked_first_and_shrinks_once_covere
         ("where can i park", 1),
     ]
     assert refused[0]["nearest_id"] == 5  # Russia's stance, the entry it belongs to
-    assert refused[1]["nearest_id"] is None  # shares no word with any question
+    # Unrelated: some entry is nearest in meaning, with no score (it shares no word).
+    assert refused[1]["nearest_id"] in range(1, 6) and refused[1]["score"] == 0.0
     assert (
         result.stderr.strip() == f"voice: WARNING: {log}:{len(ASKED) + 1}: not a JSON line; skipped"
     )
@@ -69,6 +70,23 @@ def test_review_lists_refused_questions_most_asked_first_and_shrinks_once_covere
     seed_file.write_text(seed_file.read_text().replace(question, f"{question}\n{phrasing}"))
     again = json_lines(run_voice("review", "--json", "--seeds", str(seeds), str(log)).stdout)
     assert [r["transcript"] for r in again] == ["where can i park"]
+
+
+def test_review_files_a_rewording_under_the_entry_it_means(tmp_path: Path) -> None:
+    """ "is there a cloakroom" shares no word with "Where can I leave my coat?": the review still
+    names that entry as the nearest (by meaning), so the author knows where the phrasing goes."""
+    museum = Path(__file__).resolve().parent / "data" / "english" / "museum.txt"
+    asked = run_voice("ask", "--json", "--seeds", str(museum), "--text", "is there a cloakroom")
+    assert json_lines(asked.stdout)[0]["id"] is None, asked.stdout
+    log = tmp_path / "kiosk.jsonl"
+    log.write_text(asked.stdout)
+    result = run_voice("review", "--json", "--seeds", str(museum), str(log))
+    refused = json_lines(result.stdout)
+    assert [(r["transcript"], r["nearest_question"]) for r in refused] == [
+        ("is there a cloakroom", "Where can I leave my coat?")
+    ]
+    text = run_voice("review", "--seeds", str(museum), str(log)).stdout
+    assert "  Where can I leave my coat?\n  ~ is there a cloakroom" in text, text
 
 
 def test_a_log_that_cannot_be_read_is_one_line_and_exit_2(tmp_path: Path) -> None:

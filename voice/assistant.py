@@ -48,6 +48,8 @@ class Answer:
     """The recognizer's other hypotheses, best first, which the matcher also weighed (PocketSphinx
     gives some; Whisper none): with ``transcript``, enough to match the answer again
     (``voice eval --rescore``)."""
+    suggested_ids: tuple[int, ...] = ()
+    """The entries whose questions a refusal named (Matcher.suggestions); none when answered."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,6 +78,7 @@ def answer_from(
         audio_seconds=round(audio_seconds, 3) if audio_seconds is not None else None,
         best_id=result.best.entry.id if result.best else None,
         alternatives=transcript.alternatives,
+        suggested_ids=tuple(entry.id for entry in result.suggested),
     )
 
 

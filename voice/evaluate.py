@@ -9,6 +9,8 @@ Definitions (all rates are fractions of their own group of files):
 
 - in-domain accuracy: of the files that should get entry N, the share that got entry N;
 - false-reject rate: of those, the share that got the fallback (nothing matched well enough);
+- refused, right entry suggested: of those refused, the share whose fallback named the entry's
+  question among its suggestions (the visitor can ask again in its words);
 - out-of-domain rejection rate: of the files that should get no answer, the share that got none;
 - false-accept rate: of those, the share that got an answer (1 - rejection rate);
 - accuracy: the share of all files whose outcome was the expected one;
@@ -74,6 +76,8 @@ class FileResult:
     error: str | None = None
     alternatives: tuple[str, ...] = ()
     """The recognizer's other hypotheses (voice.assistant.Answer.alternatives)."""
+    suggested_ids: tuple[int, ...] = ()
+    """The entries a refusal named (voice.assistant.Answer.suggested_ids)."""
     engine: str = ""
     """The recognizer that heard the clip: its default threshold applies when rescoring."""
     fields: dict[str, str] = field(default_factory=dict)
@@ -98,6 +102,7 @@ class FileResult:
             best_id=answer.best_id,
             runner_up_id=answer.runner_up_id,
             runner_up_score=answer.runner_up_score,
+            suggested_ids=answer.suggested_ids,
         )
 
     @classmethod
@@ -107,6 +112,7 @@ class FileResult:
         known = {f.name for f in dataclass_fields(cls)} - {"fields"}
         values = {k: v for k, v in data.items() if k in known}
         values["alternatives"] = tuple(str(a) for a in values.get("alternatives") or ())
+        values["suggested_ids"] = tuple(int(i) for i in values.get("suggested_ids") or ())
         extra = {k: str(v) for k, v in data.items() if k not in known}
         return cls(**values, fields=extra)
 
@@ -274,6 +280,7 @@ def summarize(results: Sequence[FileResult]) -> dict[str, Any]:
     inside = [r for r in results if r.in_domain]
     outside = [r for r in results if not r.in_domain]
     answered = [r for r in results if r.error is None]
+    refused = [r for r in inside if r.predicted_id is None and r.error is None]
     with_reference = [r for r in answered if r.reference_words]
     seconds = np.array([r.seconds for r in answered], dtype=np.float64)
     audio = sum(r.audio_seconds or 0.0 for r in answered)
@@ -288,6 +295,9 @@ def summarize(results: Sequence[FileResult]) -> dict[str, Any]:
         ),
         "wrong_answer_rate": _rate(
             sum(r.predicted_id is not None and not r.correct for r in inside), len(inside)
+        ),
+        "refused_suggested_rate": _rate(
+            sum(r.expected_id in r.suggested_ids for r in refused), len(refused)
         ),
         "ood_rejection_rate": _rate(sum(r.correct for r in outside), len(outside)),
         "false_accept_rate": _rate(sum(r.predicted_id is not None for r in outside), len(outside)),

@@ -65,14 +65,12 @@ class Knowledge:
     def fallback(self, result: MatchResult) -> tuple[str, SpeechAudio]:
         """The refusal naming the nearest questions, from cached pieces (any mix of them is said
         at once, where rendering the sentence would take a moment each time)."""
-        matcher = self.assistant.matcher
-        suggested = matcher.suggestions(result.candidates)
-        phrases = matcher.phrases
+        phrases = self.assistant.matcher.phrases
         pieces = [phrases.kiosk_prompt]  # short: the visitor is waiting
-        for number, question in enumerate(suggested):
+        for number, entry in enumerate(result.suggested):
             if number:
                 pieces.append(phrases.join)
-            pieces.append(question)
+            pieces.append(entry.question)
         clips = [self.cache.get(p) for p in pieces]
         rate = clips[0].rate
         samples = np.concatenate([c.samples for c in clips if c.rate == rate])
@@ -83,7 +81,7 @@ def build_knowledge(assistant: Assistant, make_cache: Callable[[], AnswerCache])
     """Load the recognizer and render (or load) every clip: the slow part, done off the loop."""
     started = time.perf_counter()
     assistant.recognizer  # noqa: B018  (loads the model now, not at the first question)
-    assistant.matcher.prepare_answers()
+    assistant.matcher.prepare_vectors()
     knowledge = Knowledge(assistant, make_cache())
     report = knowledge.cache.prepare(knowledge.texts())
     log.info(

@@ -82,6 +82,7 @@ import logging
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -89,7 +90,12 @@ from rapidfuzz import fuzz, process
 from voice.cache import cached_arrays
 from voice.language import ENGLISH, Phrases, is_korean, phrases_for
 from voice.seeds import Entry, KnowledgeBase
-from voice.sentence_vectors import PASSAGE_MODEL, SentenceEncoder, load_sentence_vectors
+from voice.sentence_vectors import (
+    PASSAGE_MODEL,
+    QUERY_MODEL,
+    SentenceEncoder,
+    load_sentence_vectors,
+)
 from voice.terms import Analyzer
 from voice.text import normalize
 from voice.word_vectors import load_word_vectors
@@ -340,10 +346,52 @@ RELEVANCE_MAX_ENTRIES = 5_000
 """Larger knowledge bases are matched without weighing answers: encoding a question costs about
 10 ms and each candidate's answer 0.1-0.2 s the first time it is a candidate, which a
 100,000-entry base meets on almost every question (match p95 890 ms where the target is 20 ms),
-and the kiosk's prepare_answers would take hours for it."""
+and the kiosk's prepare_vectors would take hours for it. The same limit applies to a refusal's
+suggestions by meaning (SUGGESTIONS), which compare every phrasing."""
 
 SUGGESTIONS = 2
-"""Questions named in the fallback: enough to show what can be asked, short enough to listen to."""
+"""Questions named in the fallback: enough to show what can be asked, short enough to listen to.
+
+Which ones (suggestions): the best entry by words when it scores SUGGEST_WORDS_MIN or more, and
+the entries nearest in meaning to what was heard (nearest_in_meaning: the RELEVANCE_CANDIDATES
+nearest by their closest phrasing, question against question, ordered by that cosine plus their
+answer's). Before, the best two by words, topped up with the first entries: a refused rewording
+often shares no word with its question, and those were then arbitrary. Measured in the
+seventeenth session on refused known questions: how often the right question was named (first).
+Typed in, with the kept rule: museum set (tests/data/english/museum_phrasings.tsv) 19 of 19
+(16 first) against 6 (5) by words; the seeds' development, standard and held-out phrasings 10 of
+10 (8) against 10 (7); both Korean sets 7 of 8 (6) against 2 (2). Choosing the ranking (typed,
+all 37): questions alone 35 (31), answers alone 31 (24), questions + answers 36 (33), the same
+over every entry or over the five nearest questions. Spoken, on the bench sets' stored runs
+(what is answered is unchanged), words -> kept:
+
+======================  ===============  ===============  ===============
+refused known clips     Whisper          PocketSphinx     Vosk
+======================  ===============  ===============  ===============
+museum                  29.1 -> 88.1%    33.1 -> 54.8%
+                        (505)            (746)
+held-out                76.5 -> 84.5%    65.6 -> 67.5%
+                        (226)            (520)
+standard                72.1 -> 76.7%    63.4 -> 67.6%
+                        (43)             (262)
+Korean                  48.1 -> 68.4%                     66.2 -> 61.5%
+                        (79)                              (65)
+Korean held-out         50.0 -> 67.7%                     71.4 -> 46.9%
+                        (62)                              (49)
+======================  ===============  ===============  ===============
+
+Meaning alone, without the words' best first, named more on Whisper's sets (held-out 87.6%,
+standard 79.1%, museum 88.3%) and fewer on PocketSphinx's (64.8, 63.7, 54.3%), whose refusals
+are more often mishearings that kept the one word naming the entry; over all ten runs the kept
+rule named 1,763 right questions, meaning alone 1,737. Vosk's Korean refusals are transcripts
+forced onto the knowledge base's own words ("오후 여섯 시 몇 시 알려 요" for "오늘 날씨
+괜찮아요"), which neither way reads; there the first two entries, which words alone fell back
+on, are 20 of the held-out set's 49 refused clips. By chance, two of five entries are named 40%
+of the time, two of eight 25%."""
+
+SUGGEST_WORDS_MIN = 25.0
+"""The best entry by words is named first in a refusal when its score reaches this (the level at
+which Korean asks meaning about a doubtful entry, SENTENCE_WORDS_MIN); see SUGGESTIONS."""
 
 
 @dataclass(frozen=True)
@@ -363,6 +411,8 @@ class MatchResult:
     candidates: tuple[Candidate, ...]
     answer: str
     threshold: float
+    suggested: tuple[Entry, ...] = ()
+    """The entries whose questions the refusal names (none when answered): Matcher.suggestions."""
 
     @property
     def best(self) -> Candidate | None:
@@ -428,10 +478,19 @@ class Matcher:
         self.sentences: SentenceEncoder | None = (
             load_sentence_vectors() if meaning and wanted else None
         )
-        self._sentence_vectors: dict[str, np.ndarray] = {}
-        """Phrasing -> its sentence vector, made the first time that phrasing is in doubt."""
-        self._answer_vectors: dict[str, np.ndarray] = {}
-        """Answer -> its passage vector, made the first time its entry is a candidate."""
+        self._suggests_by_meaning = (
+            self.sentences is not None and len(kb.entries) <= RELEVANCE_MAX_ENTRIES
+        )
+        self._vectors: dict[tuple[bool, str], np.ndarray] = {}
+        """(passage?, text) -> its sentence vector: a phrasing's (query) or an answer's
+        (passage), made the first time it is needed (_vector)."""
+        self._questions: np.ndarray | None = None
+        """Every phrasing's vector (_question_matrix), for a refusal's suggestions."""
+        sizes = [len(entry.all_questions) for entry in kb.entries]
+        self._entry_starts = np.cumsum([0, *sizes[:-1]]) if sizes else np.zeros(0, dtype=int)
+        """Where each entry's phrasings begin in _phrasings (kb.entries' order)."""
+        self._said: tuple[str, np.ndarray] | None = None
+        """The last hypothesis encoded and its vector: weighing and suggesting share it."""
 
     def synonyms(self) -> list[str]:
         """The words and phrases the synonym lists give for the questions' words."""
@@ -555,12 +614,14 @@ class Matcher:
                 ranked = self.second_opinion(ranked, heard[0])
         top = ranked[0] if ranked else None
         accepted = top is not None and top.score >= self.threshold
+        suggested = () if accepted else self.suggestions(ranked, heard[0] if heard else None)
         result = MatchResult(
             entry=top.entry if accepted and top else None,
             score=round(top.score, 1) if top else 0.0,
             candidates=ranked,
-            answer=top.entry.answer if accepted and top else self.fallback(ranked, hypotheses),
+            answer=top.entry.answer if accepted and top else self.fallback(suggested, hypotheses),
             threshold=self.threshold,
+            suggested=suggested,
         )
         log.debug(
             "match: hypotheses=%r best=%s runner_up=%s threshold=%.0f -> id=%s",
@@ -579,35 +640,46 @@ class Matcher:
         weighed = list(ranked[:RELEVANCE_CANDIDATES])
         if self.sentences is None or not weighed:
             return tuple(ranked)
-        said = self.sentences.encode([normalize(hypothesis)])[0]
+        sentences = self.sentences
+        said = self._said_vector(sentences, hypothesis)
         rescored = {c.entry.id: c for c in ranked}
         for candidate in weighed:
-            cosine = float(self._answer_vector(self.sentences, candidate.entry.answer) @ said)
+            cosine = float(self._vector(sentences, candidate.entry.answer, passage=True) @ said)
             raised = candidate.score + RELEVANCE_WEIGHT * 100.0 * (cosine - RELEVANCE_MIN)
             if raised > candidate.score:
                 rescored[candidate.entry.id] = replace(candidate, score=min(raised, 100.0))
         return tuple(sorted(rescored.values(), key=lambda c: (-c.score, c.entry.id)))
 
-    def prepare_answers(self) -> None:
-        """Encode every answer now (the kiosk does this off its loop, with the clips), so that
-        no visitor waits 0.1-0.2 s per answer the first time its entry is a candidate."""
-        if not self._weighs_answers or self.sentences is None:
+    def prepare_vectors(self) -> None:
+        """Encode every answer and phrasing now (the kiosk does this off its loop, with the
+        clips), so that no visitor waits for them: an answer takes 0.1-0.2 s the first time its
+        entry is a candidate, and a refusal's suggestions compare every phrasing."""
+        if self.sentences is None or not self._suggests_by_meaning:
             return
         for answer in dict.fromkeys(entry.answer for entry in self.kb.entries):
-            self._answer_vector(self.sentences, answer)
+            self._vector(self.sentences, answer, passage=True)
+        self._question_matrix(self.sentences)
 
-    def _answer_vector(self, sentences: SentenceEncoder, answer: str) -> np.ndarray:
-        """An answer's passage vector, kept in the cache folder one file per answer: a restart
-        reads them back, and an edited knowledge base encodes only the answers that changed
-        (one file for all answers had every edit encode all of them again, 0.1-0.2 s each)."""
-        vector = self._answer_vectors.get(answer)
+    def _vector(self, sentences: SentenceEncoder, text: str, passage: bool) -> np.ndarray:
+        """A phrasing's (query) or an answer's (passage) vector, kept in the cache folder one
+        file per text: a restart reads them back, and an edited knowledge base encodes only what
+        changed (one file for all answers had every edit encode all of them again)."""
+        vector = self._vectors.get((passage, text))
         if vector is None:
-            digest = hashlib.sha256(f"{PASSAGE_MODEL}\0{answer}".encode()).hexdigest()[:16]
-            arrays = cached_arrays(
-                f"answer-{digest}.npz", lambda: {"vector": sentences.passages([answer])[0]}
-            )
-            vector = self._answer_vectors[answer] = arrays["vector"]
+            kind, model = ("answer", PASSAGE_MODEL) if passage else ("question", QUERY_MODEL)
+            digest = hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()[:16]
+            encode = sentences.passages if passage else sentences.encode
+            arrays = cached_arrays(f"{kind}-{digest}.npz", lambda: {"vector": encode([text])[0]})
+            vector = self._vectors[(passage, text)] = arrays["vector"]
         return vector
+
+    def _said_vector(self, sentences: SentenceEncoder, hypothesis: str) -> np.ndarray:
+        """What was heard as a query vector; the last one is kept, as a refusal's suggestions
+        need the vector the weighing of answers has just made."""
+        said = self._said
+        if said is None or said[0] != hypothesis:
+            said = self._said = (hypothesis, sentences.encode([normalize(hypothesis)])[0])
+        return said[1]
 
     def second_opinion(self, ranked: Sequence[Candidate], hypothesis: str) -> tuple[Candidate, ...]:
         """The candidates again, each entry the words doubt (SENTENCE_WORDS_MIN or more) scored
@@ -616,17 +688,14 @@ class Matcher:
         only when the words refuse, for Korean (see RELEVANCE_MIN for English): the words are
         right when sure."""
         doubtful = [c for c in ranked if c.score >= SENTENCE_WORDS_MIN]
-        if self.sentences is None or not doubtful:
+        sentences = self.sentences
+        if sentences is None or not doubtful:
             return tuple(ranked)
-        texts = [text for c in doubtful for text in c.entry.all_questions]
-        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
-        vectors = self.sentences.encode([normalize(t) for t in [hypothesis, *missing]])
-        said = vectors[0]
-        self._sentence_vectors.update(zip(missing, vectors[1:], strict=True))
+        said = self._said_vector(sentences, hypothesis)
         rescored = {c.entry.id: c for c in ranked}
         for candidate in doubtful:
             cosine, phrasing = max(
-                (float(self._sentence_vectors[text] @ said), text)
+                (float(self._vector(sentences, normalize(text), passage=False) @ said), text)
                 for text in candidate.entry.all_questions
             )
             meaning = sentence_score(cosine, self._language_threshold)
@@ -634,24 +703,69 @@ class Matcher:
                 rescored[candidate.entry.id] = replace(candidate, score=meaning, phrasing=phrasing)
         return tuple(sorted(rescored.values(), key=lambda c: (-c.score, c.entry.id)))
 
-    def suggestions(self, ranked: Sequence[Candidate]) -> list[str]:
-        """The SUGGESTIONS questions nearest to what was said, topped up with the first entries;
-        the refusal names them (here and in the kiosk's cached refusal)."""
-        suggested = [c.entry.question for c in ranked[:SUGGESTIONS]]
+    def suggestions(
+        self, ranked: Sequence[Candidate], hypothesis: str | None = None
+    ) -> tuple[Entry, ...]:
+        """The SUGGESTIONS entries whose questions the refusal names: the nearest (nearest),
+        topped up with the first entries."""
+        suggested = self.nearest(ranked, hypothesis)[:SUGGESTIONS]
         for entry in self.kb.entries:
             if len(suggested) >= SUGGESTIONS:
                 break
-            if entry.question not in suggested:
-                suggested.append(entry.question)
-        return suggested
+            if entry not in suggested:
+                suggested.append(entry)
+        return tuple(suggested)
 
-    def fallback(self, ranked: Sequence[Candidate], hypotheses: Sequence[str]) -> str:
-        """The polite refusal, naming a few questions that can be asked (the nearest ones), in
-        the knowledge base's language (voice.language)."""
-        suggested = self.suggestions(ranked)
+    def nearest(self, ranked: Sequence[Candidate], hypothesis: str | None = None) -> list[Entry]:
+        """Entries a refused question most likely meant: the best by words when it reaches
+        SUGGEST_WORDS_MIN, alternating with the nearest in meaning to what was heard
+        (nearest_in_meaning) where the sentence model is at hand. A refused rewording often
+        shares no word with its question, and the words alone then named arbitrary entries; a
+        mishearing often keeps the one word that names its entry (SUGGESTIONS)."""
+        by_words = [c.entry for c in ranked]
+        by_meaning = self.nearest_in_meaning(hypothesis) if hypothesis else []
+        if by_meaning and not (ranked and ranked[0].score >= SUGGEST_WORDS_MIN):
+            return by_meaning
+        return _alternate(by_words, by_meaning)
+
+    def nearest_in_meaning(self, hypothesis: str) -> list[Entry]:
+        """Entries by how near what was heard is to them in meaning: the RELEVANCE_CANDIDATES
+        nearest by their closest phrasing (question against question), ordered by that cosine
+        plus their answer's (SUGGESTIONS has the measurement). Empty without the sentence model,
+        for a knowledge base above RELEVANCE_MAX_ENTRIES, or for nothing heard."""
+        sentences = self.sentences
+        if sentences is None or not self._suggests_by_meaning or not hypothesis.strip():
+            return []
+        said = self._said_vector(sentences, hypothesis)
+        closest = np.maximum.reduceat(self._question_matrix(sentences) @ said, self._entry_starts)
+        shortlist = np.argsort(-closest, kind="stable")[:RELEVANCE_CANDIDATES]
+        entries = self.kb.entries
+        ranked = [
+            (float(closest[i]) + float(self._vector(sentences, entries[i].answer, True) @ said), i)
+            for i in shortlist
+        ]
+        return [entries[i] for _, i in sorted(ranked, key=lambda pair: (-pair[0], pair[1]))]
+
+    def _question_matrix(self, sentences: SentenceEncoder) -> np.ndarray:
+        """Every phrasing's query vector, a row each in _phrasings' order; made once."""
+        if self._questions is None:
+            if len(self._phrasings) > 1_000:
+                log.info(
+                    "encoding the sentence vectors of %d phrasings (about 10 ms each, once: "
+                    "kept in the cache folder)",
+                    len(self._phrasings),
+                )
+            self._questions = np.stack(
+                [self._vector(sentences, normalize(text), False) for _, text, _ in self._phrasings]
+            )
+        return self._questions
+
+    def fallback(self, suggested: Sequence[Entry], hypotheses: Sequence[str]) -> str:
+        """The polite refusal, naming the suggested entries' questions, in the knowledge base's
+        language (voice.language)."""
         heard = any(h.strip() for h in hypotheses)
         opening = self.phrases.no_answer if heard else self.phrases.nothing_heard
-        quoted = f" {self.phrases.join} ".join(f'"{q}"' for q in suggested)
+        quoted = f" {self.phrases.join} ".join(f'"{e.question}"' for e in suggested)
         return f"{opening} {self.phrases.suggest} {quoted}"
 
 
@@ -659,6 +773,12 @@ def sentence_score(cosine: float, threshold: float) -> float:
     """A sentence cosine on the word score's 0-100 scale: SENTENCE_MIN is the language's default
     ``threshold``, 1.0 is 100. A stricter --threshold then asks more of the meaning too."""
     return threshold + (cosine - SENTENCE_MIN) * (100.0 - threshold) / (1.0 - SENTENCE_MIN)
+
+
+def _alternate(*orders: Sequence[Entry]) -> list[Entry]:
+    """The orders' first entries, then their second ones, and so on, each entry once."""
+    merged = (entry for rank in zip_longest(*orders) for entry in rank if entry is not None)
+    return list(dict.fromkeys(merged))
 
 
 def _near_spellings(

@@ -51,6 +51,7 @@ ROWS = (
     ("ood_rejection_rate", "out-of-domain rejection", "rate"),
     ("false_accept_rate", "false accept (OOD answered)", "rate"),
     ("false_reject_rate", "false reject (in-domain refused)", "rate"),
+    ("refused_suggested_rate", "refused, right entry suggested", "rate"),
     ("wrong_answer_rate", "wrong answer (in-domain)", "rate"),
     ("accuracy", "overall accuracy", "rate"),
     ("wer", "word error rate (Korean: syllables)", "rate"),

