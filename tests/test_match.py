@@ -479,6 +479,20 @@ def test_weighing_answers_costs_nothing_on_a_knowledge_base_with_short_answers(
 
 
 @pytest.mark.parametrize(
+    "frame",
+    ["i was wondering", "could you explain", "do you think", "would you mind telling me"],
+)
+def test_a_polite_frame_around_a_question_does_not_count_against_it(frame: str) -> None:
+    """People wrap spoken questions in frames that say nothing about which entry they mean;
+    the words' score is the same with or without one, for every question of the seeds."""
+    words = Matcher(load_knowledge_base(SEEDS), meaning=False)
+    for entry in words.kb.entries:
+        plain = words.match([entry.question])
+        framed = words.match([f"{frame} {entry.question}"])
+        assert framed.entry == entry and framed.score == plain.score, (frame, framed.best)
+
+
+@pytest.mark.parametrize(
     "seeds, phrasings",
     [
         (ENGLISH_DATA / "museum.txt", ["museum_phrasings.tsv"]),
