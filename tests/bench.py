@@ -140,6 +140,7 @@ COLUMNS = (
     ("ood_rejection_rate", "OOD rejection", "rate"),
     ("false_accept_rate", "false accept", "rate"),
     ("false_reject_rate", "false reject", "rate"),
+    ("refused_suggested_rate", "refused: right question named", "rate"),
     ("accuracy", "accuracy", "rate"),
     ("wer", "WER", "rate"),
     ("mean_seconds", "mean s", "seconds"),

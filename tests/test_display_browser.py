@@ -137,6 +137,35 @@ def test_tapping_an_example_speaks_its_answer(
     page.close()
 
 
+def test_a_refused_question_offers_the_questions_it_named_as_buttons(
+    browser: Browser,
+    kiosk: tuple[LiveProcess, str],
+    pulse: PulseServer,
+    tmp_path: Path,
+) -> None:
+    """A refusal names the questions nearest to what was asked; the page shows them as buttons,
+    so the visitor taps the one meant instead of guessing other words, and then they go."""
+    process, url = kiosk
+    page = open_page(browser, url)
+    expect(page.locator("body")).to_have_attribute("data-state", "listening", timeout=WAIT_MS)
+    unrelated = "What time does the swimming pool open tomorrow?"
+    pulse.play(synthesize(unrelated, tmp_path / "q.wav", "espeak"), ROOM)
+    row = json.loads(process.expect_stdout(r"^\{", WAIT_MS / 1000))
+    assert row["kind"] == "fallback" and len(row["suggested_ids"]) == 2, row
+    buttons = page.locator("#suggested-list button")
+    expect(buttons).to_have_count(2, timeout=WAIT_MS)
+    named = buttons.all_inner_texts()
+    assert all(question in row["answer"] for question in named), (named, row["answer"])
+    expect(page.locator("body")).to_have_attribute("data-state", "listening", timeout=WAIT_MS)
+    buttons.first.click()
+    expect(page.locator("#question")).to_have_text(named[0], timeout=WAIT_MS)
+    tapped = json.loads(process.expect_stdout(r"^\{", WAIT_MS / 1000))
+    assert (tapped["kind"], tapped["id"]) == ("request", row["suggested_ids"][0]), tapped
+    expect(page.locator("#suggested-list")).to_be_hidden()
+    expect(page.locator("body")).to_have_attribute("data-state", "listening", timeout=WAIT_MS)
+    page.close()
+
+
 def test_mute_button_turns_the_microphone_off_and_on(
     browser: Browser, kiosk: tuple[LiveProcess, str]
 ) -> None:

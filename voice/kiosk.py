@@ -358,6 +358,7 @@ class Kiosk:
             "question": result.entry.question if result.entry else None,
             "score": result.score,
             "answer": text,
+            "suggested_ids": [entry.id for entry in result.suggested],
             "finalise_ms": round((finalised - ended) * 1000, 1),
             "match_ms": round((matched - finalised) * 1000, 1),
             "post_endpoint_ms": round((handed - ended) * 1000, 1),

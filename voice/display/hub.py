@@ -101,6 +101,8 @@ class EventHub:
                 self.partial = str(data.get("text", ""))
             elif event.kind == "answer":
                 self.partial = ""
+                if data.get("suggested_ids"):  # a refusal: the page offers its questions
+                    data["suggested"] = self.suggested_questions(data["suggested_ids"])
                 self.last = data
             clients = list(self._clients)
         messages = [sse(event.kind, data)]
@@ -141,6 +143,12 @@ class EventHub:
     def example_questions(self) -> list[dict[str, Any]]:
         entries = self.kiosk.knowledge.kb.entries[: self.examples]
         return [{"id": e.id, "question": e.question} for e in entries]
+
+    def suggested_questions(self, ids: list[int]) -> list[dict[str, Any]]:
+        """The questions a refusal named, for the page to offer as buttons: a visitor whose
+        words the kiosk refused taps the one meant instead of guessing new words."""
+        kb = self.kiosk.knowledge.kb
+        return [{"id": i, "question": kb.get(i).question} for i in ids if 1 <= i <= len(kb)]
 
     def snapshot(self) -> dict[str, Any]:
         """Everything a page needs to draw itself from nothing."""

@@ -39,7 +39,7 @@ function setMuted(value) {
   const button = $("mute");
   button.setAttribute("aria-pressed", value ? "true" : "false");
   button.textContent = value ? "Turn microphone on" : "Mute microphone";
-  for (const b of document.querySelectorAll("#example-list button")) b.disabled = value;
+  for (const b of document.querySelectorAll(".example")) b.disabled = value;
 }
 
 function showAnswer(row) {
@@ -48,12 +48,19 @@ function showAnswer(row) {
   show($("question"), row.question || "");
   show($("answer"), row.answer || "");
   $("answer").classList.toggle("long", (row.answer || "").length > 280);
+  showQuestions($("suggested-list"), row.suggested || []);
   $("prompt").hidden = true;
 }
 
 function showExamples(examples) {
-  const list = $("example-list");
+  showQuestions($("example-list"), examples);
+  $("examples").hidden = examples.length === 0;
+}
+
+// Buttons that ask a question by tapping it: the examples, and the questions a refusal named.
+function showQuestions(list, examples) {
   list.replaceChildren();
+  list.hidden = examples.length === 0;
   for (const example of examples) {
     const button = document.createElement("button");
     button.type = "button";
@@ -66,7 +73,6 @@ function showExamples(examples) {
     item.append(button);
     list.append(item);
   }
-  $("examples").hidden = examples.length === 0;
 }
 
 async function post(path, body) {
