@@ -13,6 +13,7 @@ import soundfile
 
 from tests.speech import sox, synthesize
 from voice import Assistant, Settings
+from voice.seeds import load_knowledge_base
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
@@ -193,7 +194,11 @@ def test_text_questions_skip_recognition() -> None:
     first, second = json_lines(result.stdout)
     assert first["id"] == 1 and first["engine"] == "text"
     assert first["transcript"] == "why did the peace talks fail in ukraine"
+    assert first["suggested_ids"] == []  # answered: nothing named
     assert second["id"] is None
+    assert len(second["suggested_ids"]) == 2  # the refusal names two questions, with their ids
+    kb = load_knowledge_base(SEEDS)
+    assert all(f'"{kb.get(i).question}"' in second["answer"] for i in second["suggested_ids"])
 
 
 def test_plain_output_shows_transcript_match_score_and_answer(spoken: dict) -> None:

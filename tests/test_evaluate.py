@@ -62,6 +62,17 @@ def test_every_file_is_evaluated_in_manifest_order_with_its_columns(
         assert row["correct"] == (row["predicted_id"] == row["expected_id"])
 
 
+def test_refusals_that_named_the_right_question_are_counted() -> None:
+    """Of the known questions refused, the share whose fallback named the one meant; the ids
+    survive the JSON lines that `voice eval --rescore` reads back."""
+    named = FileResult("a.wav", 3, None, False, suggested_ids=(1, 3))
+    missed = FileResult("b.wav", 2, None, False, suggested_ids=(4, 5))
+    answered = FileResult("c.wav", 1, 1, True)
+    unrelated = FileResult("d.wav", None, None, True, suggested_ids=(1, 2))
+    assert summarize([named, missed, answered, unrelated])["refused_suggested_rate"] == 0.5
+    assert FileResult.from_json(named.to_json()).suggested_ids == (1, 3)
+
+
 def test_the_summary_adds_up(first_run: tuple[int, dict, list[dict]]) -> None:
     _, report, rows = first_run
     s = report["summary"]
