@@ -523,6 +523,14 @@ def test_a_refused_rewording_is_told_the_question_it_meant(
     assert by_meaning >= by_words + refused // 3, (by_meaning, by_words, refused)
 
 
+def test_an_empty_knowledge_base_refuses_without_suggestions() -> None:
+    """Through the Python API a knowledge base may have no entries: nothing to suggest, no crash."""
+    matcher = Matcher(KnowledgeBase(entries=()))
+    matcher.prepare_vectors()
+    result = matcher.match(["is there a cloakroom"])
+    assert result.entry is None and result.suggested == ()
+
+
 def test_the_cloakroom_question_is_pointed_to_the_coat_entry() -> None:
     """What a visitor hears: the refusal names the question that has the answer first."""
     matcher = Matcher(load_knowledge_base(ENGLISH_DATA / "museum.txt"))

@@ -479,7 +479,7 @@ class Matcher:
             load_sentence_vectors() if meaning and wanted else None
         )
         self._suggests_by_meaning = (
-            self.sentences is not None and len(kb.entries) <= RELEVANCE_MAX_ENTRIES
+            self.sentences is not None and 0 < len(kb.entries) <= RELEVANCE_MAX_ENTRIES
         )
         self._vectors: dict[tuple[bool, str], np.ndarray] = {}
         """(passage?, text) -> its sentence vector: a phrasing's (query) or an answer's
