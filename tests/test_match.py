@@ -484,35 +484,46 @@ def test_weighing_answers_costs_nothing_on_a_knowledge_base_with_short_answers(
     assert refused >= words_refused, (refused, words_refused)
 
 
+@pytest.mark.parametrize(
+    "kb_path, typed_sets, least_gain, most_lost",
+    [
+        (
+            SEEDS,
+            [ENGLISH_DATA / "dev_phrasings.tsv", ENGLISH_DATA / "dev_out_of_domain.tsv"]
+            + [HOLDOUT_DATA / "holdout_phrasings.tsv", HOLDOUT_DATA / "holdout_out_of_domain.tsv"],
+            1,
+            0,
+        ),
+        (
+            ENGLISH_DATA / "museum.txt",
+            [ENGLISH_DATA / "museum_phrasings.tsv", ENGLISH_DATA / "museum_out_of_domain.tsv"],
+            1,
+            1,
+        ),
+    ],
+)
 def test_the_agreement_gains_on_typed_rewordings_of_both_knowledge_bases(
     monkeypatch: pytest.MonkeyPatch,
+    kb_path: Path,
+    typed_sets: list[Path],
+    least_gain: int,
+    most_lost: int,
 ) -> None:
     """The words' and meaning's agreement (AGREEMENT_WORDS_MIN) on every typed set: the seeds'
     rewordings (development and held-out) gain without a refusal lost; on the museum's it
     answers one more rewording and one near-domain question ("when does the museum open in the
     morning" gets the closing time, the cost the constant's measurement names): no fewer right
     overall. (tally_typed's right answers count right refusals too.)"""
-    for kb_path, names, least_gain, most_lost in [
-        (SEEDS, ["dev", "holdout"], 1, 0),
-        (ENGLISH_DATA / "museum.txt", ["museum"], 1, 1),
-    ]:
-        rows = read_typed_set(
-            *(
-                folder / f"{name}_{part}.tsv"
-                for name in names
-                for folder in [ENGLISH_DATA if name != "holdout" else HOLDOUT_DATA]
-                for part in ["phrasings", "out_of_domain"]
-            )
-        )
-        kb = load_knowledge_base(kb_path)
-        with monkeypatch.context() as patched:
-            patched.setattr(match, "AGREEMENT_WORDS_MIN", 101.0)
-            before_right, before_refused = tally_typed(Matcher(kb), rows)
-        right, refused = tally_typed(Matcher(kb), rows)
-        answered, before_answered = right - refused, before_right - before_refused
-        assert answered >= before_answered + least_gain, (kb_path, answered, before_answered)
-        assert refused >= before_refused - most_lost, (kb_path, refused, before_refused)
-        assert right >= before_right, (kb_path, right, before_right)
+    rows = read_typed_set(*typed_sets)
+    kb = load_knowledge_base(kb_path)
+    with monkeypatch.context() as patched:
+        patched.setattr(match, "AGREEMENT_WORDS_MIN", 101.0)
+        before_right, before_refused = tally_typed(Matcher(kb), rows)
+    right, refused = tally_typed(Matcher(kb), rows)
+    answered, before_answered = right - refused, before_right - before_refused
+    assert answered >= before_answered + least_gain, (answered, before_answered)
+    assert refused >= before_refused - most_lost, (refused, before_refused)
+    assert right >= before_right, (right, before_right)
 
 
 @pytest.mark.parametrize(
