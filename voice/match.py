@@ -661,7 +661,7 @@ class Matcher:
             entry_id: Candidate(c.entry, totals[entry_id], c.phrasing, c.hypothesis)
             for entry_id, c in best_by_entry.items()
         }
-        ranked = tuple(sorted(best_by_entry.values(), key=lambda c: (-c.score, c.entry.id)))
+        ranked = _best_first(best_by_entry.values())
         if self.sentences is not None and heard and ranked:
             if self._weighs_answers:
                 by_words = ranked
@@ -706,7 +706,7 @@ class Matcher:
             raised = candidate.score + RELEVANCE_WEIGHT * 100.0 * (cosine - RELEVANCE_MIN)
             if raised > candidate.score:
                 rescored[candidate.entry.id] = replace(candidate, score=min(raised, 100.0))
-        return tuple(sorted(rescored.values(), key=lambda c: (-c.score, c.entry.id)))
+        return _best_first(rescored.values())
 
     def agreement(
         self, by_words: Sequence[Candidate], ranked: Sequence[Candidate], hypothesis: str
@@ -737,7 +737,7 @@ class Matcher:
         rescored[first.entry.id] = replace(
             agreed, score=max(agreed.score, self._language_threshold)
         )
-        return tuple(sorted(rescored.values(), key=lambda c: (-c.score, c.entry.id)))
+        return _best_first(rescored.values())
 
     def prepare_vectors(self) -> None:
         """Encode every answer and phrasing now (the kiosk does this off its loop, with the
@@ -790,7 +790,7 @@ class Matcher:
             meaning = sentence_score(cosine, self._language_threshold)
             if meaning > candidate.score:
                 rescored[candidate.entry.id] = replace(candidate, score=meaning, phrasing=phrasing)
-        return tuple(sorted(rescored.values(), key=lambda c: (-c.score, c.entry.id)))
+        return _best_first(rescored.values())
 
     def suggestions(
         self, ranked: Sequence[Candidate], hypothesis: str | None = None
@@ -868,6 +868,12 @@ def sentence_score(cosine: float, threshold: float) -> float:
     """A sentence cosine on the word score's 0-100 scale: SENTENCE_MIN is the language's default
     ``threshold``, 1.0 is 100. A stricter --threshold then asks more of the meaning too."""
     return threshold + (cosine - SENTENCE_MIN) * (100.0 - threshold) / (1.0 - SENTENCE_MIN)
+
+
+def _best_first(candidates: Iterable[Candidate]) -> tuple[Candidate, ...]:
+    """Highest score first; a tie goes to the earlier entry, so the order never depends on the
+    order the candidates were found in."""
+    return tuple(sorted(candidates, key=lambda c: (-c.score, c.entry.id)))
 
 
 def _alternate(*orders: Sequence[Entry]) -> list[Entry]:
