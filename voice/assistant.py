@@ -106,7 +106,8 @@ class Assistant:
         questions = [entry.question for entry in kb.entries]
         if threshold is None:
             threshold = default_threshold(questions, choice.engine)
-        self.matcher = Matcher(kb, threshold, Analyzer.for_questions(questions, synonyms))
+        phrasings = [q for entry in kb.entries for q in entry.all_questions]
+        self.matcher = Matcher(kb, threshold, Analyzer.for_questions(phrasings, synonyms))
         self.choice = choice
         self.request = request
         """The engine as asked: chosen again for an edited knowledge base (None: keep it)."""
