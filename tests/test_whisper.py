@@ -22,6 +22,7 @@ from voice.asr.whisper import (
 )
 from voice.audio import read_audio
 from voice.errors import ModelError
+from voice.text import proper_names
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +86,52 @@ def test_the_prompt_holds_the_first_questions_that_fit() -> None:
     assert len(prompt.split()) <= PROMPT_WORDS
     assert "number 24 " in prompt and "number 25 " not in prompt  # 6 words each: 25 fit in 150
     assert prompt_from([]) is None
+
+
+def test_the_prompt_puts_the_names_the_questions_do_not_say_first() -> None:
+    questions = ["What is Russia's stance?", "Where is NATO meeting?"]
+    names = ["Sergey Ryabkov", "NATO", "Anchorage", "Sergey  Ryabkov"]
+    prompt = prompt_from(questions, names)
+    assert prompt == "Sergey Ryabkov, Anchorage. What is Russia's stance? Where is NATO meeting?"
+    # The questions have the budget first: names only fill what is left of it.
+    assert prompt_from(questions, names, max_words=9) == (
+        "Anchorage. What is Russia's stance? Where is NATO meeting?"
+    )
+    assert prompt_from([], ["Rembrandt"]) == "Rembrandt."
+
+
+def test_whisper_is_told_the_rare_names_in_the_answers(tmp_path: Path) -> None:
+    """ "Ryabkov" is only in an answer; without it in the prompt Whisper heard "rehab cough"."""
+    assistant = Assistant.from_settings(Settings.defaults())
+    # NATO, Anchorage, the European Union: everyday words that Whisper spells already.
+    assert assistant.names() == ["Deputy Foreign Minister Sergey Ryabkov"]
+    recognizer = assistant.recognizer
+    assert isinstance(recognizer, WhisperRecognizer) and recognizer.prompt is not None
+    # The questions stay at the prompt's end, where Whisper carries on from.
+    assert recognizer.prompt.startswith("Deputy Foreign Minister Sergey Ryabkov. Why have")
+    clip = synthesize("What has Ryabkov said about the talks?", tmp_path / "q.wav", "flite-slt")
+    answer = assistant.ask_pcm(read_audio(clip))
+    assert "Ryabkov" in answer.transcript
+    assert answer.id == 5, answer
+    without = WhisperRecognizer(None, assistant.questions())
+    assert "Ryabkov" not in without.transcribe(read_audio(clip).to_bytes()).text
+
+
+def test_proper_names_are_the_answers_capitalised_words() -> None:
+    answer = (
+        "Russia's Deputy Foreign Minister Sergey Ryabkov said NATO, the US and the European "
+        "Union met in Anchorage. The Night Watch is by Rembrandt."
+    )
+    assert proper_names(answer) == [
+        "Deputy Foreign Minister Sergey Ryabkov",
+        "NATO",
+        "US",
+        "European Union",
+        "Anchorage",
+        "Night Watch",
+        "Rembrandt",
+    ]
+    assert proper_names("it is open until six. ask at the desk.") == []
 
 
 def test_pocketsphinx_with_a_model_folder_is_refused_in_one_line(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from voice.config import Settings
 from voice.match import Matcher, MatchResult, default_threshold
 from voice.seeds import KnowledgeBase, load_knowledge_base
 from voice.terms import Analyzer, read_synonyms
+from voice.text import proper_names, words
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,7 @@ class Assistant:
                 vocabulary=self.vocabulary(),
                 questions=self.questions(),
                 denoise=self.denoise,
+                names=self.names(),
             )
             log.info("%s loaded in %.2f s", self.choice.engine, time.perf_counter() - started)
         return self._recognizer
@@ -172,6 +174,18 @@ class Assistant:
     def questions(self) -> list[str]:
         """Every way the knowledge base words its questions, entry by entry."""
         return [q for e in self.kb.entries for q in e.all_questions]
+
+    def names(self) -> list[str]:
+        """The names in the answers (voice.text.proper_names) with a word that is not among
+        the dictionary's everyday ones, so that Whisper expects a question about them ("what
+        has Ryabkov said"): common ones (NATO, Anchorage) it already spells."""
+        known = self.matcher.analyzer.knows
+        return [
+            name
+            for entry in self.kb.entries
+            for name in proper_names(entry.answer)
+            if not all(known(word) for word in words(name))
+        ]
 
     def vocabulary(self) -> list[str]:
         """Domain text the recognizer is biased toward: every phrasing, every answer, and the

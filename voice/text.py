@@ -11,6 +11,7 @@ from voice.errors import VoiceError
 _SENTENCE_END = re.compile(r"(?<=[.?!;:])\s+")
 _NOT_WORD = re.compile(r"[^\w']+")
 _EDGE_APOSTROPHES = re.compile(r"(^'+|'+$)")
+_NAME_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
 
 def words(text: str) -> list[str]:
@@ -39,6 +40,28 @@ def sentences(text: str) -> list[str]:
         if norm:
             out.append(norm)
     return out
+
+
+def proper_names(text: str) -> list[str]:
+    """Runs of capitalised words ("Deputy Foreign Minister Sergey Ryabkov", "NATO") in order of
+    appearance. A sentence's first word counts only when it is written in capitals: "The" and
+    "Russia's" at a sentence's start are not names."""
+    names: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        run: list[str] = []
+        end = 0
+        for index, found in enumerate(_NAME_WORD.finditer(sentence)):
+            word = found.group()
+            capital = word[0].isupper() and (index > 0 or word.isupper())
+            if run and (not capital or sentence[end : found.start()].strip()):
+                names.append(" ".join(run))
+                run = []
+            if capital:
+                run.append(word)
+            end = found.end()
+        if run:
+            names.append(" ".join(run))
+    return names
 
 
 def read_utf8(path: Path) -> str:

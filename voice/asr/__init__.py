@@ -173,9 +173,11 @@ def load_recognizer(
     vocabulary: Sequence[str] = (),
     questions: Sequence[str] = (),
     denoise: bool = False,
+    names: Sequence[str] = (),
 ) -> Recognizer:
     """Load the chosen engine. ``vocabulary`` is domain text (questions, answers, synonyms) to
-    bias toward; ``questions`` the knowledge base's questions alone (Whisper's prompt).
+    bias toward; ``questions`` the knowledge base's questions alone and ``names`` the answers'
+    proper names (Whisper's prompt).
     ``denoise`` puts noise suppression (voice.asr.denoise) in front of the engines it helps:
     PocketSphinx and Vosk, not Whisper (measured: see voice.asr.whisper)."""
     from voice.asr.denoise import Denoised
@@ -191,7 +193,7 @@ def load_recognizer(
     if choice.engine == "whisper":
         from voice.asr.whisper import WhisperRecognizer
 
-        return WhisperRecognizer(choice.model_dir, questions)
+        return WhisperRecognizer(choice.model_dir, questions, names)
     from voice.asr.pocketsphinx import PocketSphinxRecognizer
 
     if choice.engine == "pocketsphinx+whisper":
@@ -199,7 +201,7 @@ def load_recognizer(
         from voice.asr.whisper import WhisperRecognizer
 
         live = suppressed(PocketSphinxRecognizer(vocabulary))
-        return LiveAndFull(live, WhisperRecognizer(None, questions))
+        return LiveAndFull(live, WhisperRecognizer(None, questions, names))
     return suppressed(PocketSphinxRecognizer(vocabulary))
 
 
