@@ -579,8 +579,9 @@ class Matcher:
         near: dict[str, dict[str, float]] = {}
 
         def link(a: str, b: str, weight: float) -> None:
-            near.setdefault(a, {})[b] = max(weight, near[a].get(b, 0.0) if a in near else 0.0)
-            near.setdefault(b, {})[a] = near[a][b]
+            near.setdefault(a, {})
+            near.setdefault(b, {})
+            near[a][b] = near[b][a] = max(weight, near[a].get(b, 0.0))
 
         spoken = [t for t in set(said) if len(t) >= MIN_FUZZY_LENGTH]
         if self.vectors and spoken and self._meaning_vocabulary:
