@@ -107,8 +107,7 @@ class Assistant:
         questions = [entry.question for entry in kb.entries]
         if threshold is None:
             threshold = default_threshold(questions, choice.engine)
-        phrasings = [q for entry in kb.entries for q in entry.all_questions]
-        self.matcher = Matcher(kb, threshold, Analyzer.for_questions(phrasings, synonyms))
+        self.matcher = Matcher(kb, threshold, Analyzer.for_questions(kb.phrasings(), synonyms))
         self.choice = choice
         self.request = request
         """The engine as asked: chosen again for an edited knowledge base (None: keep it)."""
@@ -173,7 +172,7 @@ class Assistant:
 
     def questions(self) -> list[str]:
         """Every way the knowledge base words its questions, entry by entry."""
-        return [q for e in self.kb.entries for q in e.all_questions]
+        return self.kb.phrasings()
 
     def names(self) -> list[str]:
         """The names in the answers (voice.text.proper_names) with a word that is not among

@@ -508,9 +508,7 @@ class Matcher:
         questions = [entry.question for entry in kb.entries]
         self._language_threshold = default_threshold(questions)
         self.threshold = self._language_threshold if threshold is None else threshold
-        self.analyzer = analyzer or Analyzer.for_questions(
-            [q for entry in kb.entries for q in entry.all_questions]
-        )
+        self.analyzer = analyzer or Analyzer.for_questions(kb.phrasings())
         self.phrases: Phrases = phrases_for(questions)
         terms = self.analyzer.terms
         self._phrasings: list[tuple[Entry, str, list[str]]] = [

@@ -63,6 +63,11 @@ class KnowledgeBase:
     def get(self, entry_id: int) -> Entry:
         return self.entries[entry_id - 1]
 
+    def phrasings(self) -> list[str]:
+        """Every way the knowledge base words its questions (each entry's question, then its
+        ``~`` phrasings), entry by entry."""
+        return [q for entry in self.entries for q in entry.all_questions]
+
     @property
     def in_korean(self) -> bool:
         """Whether the questions are in Korean (voice.language.is_korean): it decides the engine,
