@@ -159,7 +159,6 @@ class Analyzer:
         """The analyzer for a knowledge base with these questions (every phrasing), in their
         language. English joins hyphenated words the word vectors know (voice.word_vectors) and
         reads a country's people as the country ("Germans" as "Germany", voice.places)."""
-        questions = list(questions)
         if is_korean(questions):
             return cls(synonym_groups, korean_splitter())
         from voice.places import people_groups
