@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from voice import places
+from voice.match import WHISPER_THRESHOLD, Matcher
+from voice.seeds import load_knowledge_base
 from voice.terms import Analyzer
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def test_a_country_and_its_people_are_one_term() -> None:
@@ -28,9 +34,15 @@ def test_only_countries_the_questions_do_not_name_count_toward_their_region() ->
     assert places.region_terms(analyzer.terms, set(analyzer.terms("Is there a cafe?"))) == {}
 
 
-def test_without_the_countries_package_countries_match_by_name(
+def test_without_the_countries_package_a_country_is_only_its_name(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(places, "PACKAGE", "no-such-countries-package")
-    assert places.countries.__wrapped__() == ()
+    # The lookup itself, without the once-per-process cache that already found the package.
+    monkeypatch.setattr(places, "countries", places.countries.__wrapped__)
+    matcher = Matcher(load_knowledge_base(SEEDS), threshold=WHISPER_THRESHOLD)
     assert "no-such-countries-package package is not installed" in caplog.text
+    refused = matcher.match(["how do countries like germany and france fit into the standoff"])
+    assert refused.entry is None, refused.best
+    russians = matcher.match(["what do the russians want"])  # the built-in synonyms still
+    assert russians.entry is not None and russians.entry.id == 5, russians.best
