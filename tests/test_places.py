@@ -32,6 +32,9 @@ def test_only_countries_the_questions_do_not_name_count_toward_their_region() ->
     assert analyzer.terms("Russia")[0] not in regions  # asked about in its own right
     assert analyzer.terms("Japan")[0] not in regions  # Asia is not asked about
     assert places.region_terms(analyzer.terms, set(analyzer.terms("Is there a cafe?"))) == {}
+    # Any of a region's words will do: "Asian" is not stemmed to "Asia".
+    dishes = set(analyzer.terms("Which Asian dishes do you serve?"))
+    assert places.region_terms(analyzer.terms, dishes)[analyzer.terms("Japan")[0]] == "asian"
 
 
 def test_without_the_countries_package_a_country_is_only_its_name(

@@ -107,9 +107,9 @@ def region_terms(terms: Callable[[str], list[str]], asked: Collection[str]) -> d
     analyzer; countries whose names are more than one term ("United Kingdom") are left out."""
     regions: dict[str, str] = {}
     for region, spoken in REGIONS.items():
-        region_term = terms(spoken[0])
-        if len(region_term) == 1 and region_term[0] in asked:
-            regions[region] = region_term[0]
+        said = [t for word in spoken for t in terms(word) if t in asked]
+        if said:
+            regions[region] = said[0]  # the region's word the questions use ("asian")
     found: dict[str, str] = {}
     for country in countries():
         term = terms(country.name)
