@@ -21,6 +21,7 @@ test: install-test lint typecheck
 bench: install-test
 	$(BIN)/python -m tests.bench --set standard
 	$(BIN)/python -m tests.bench --set holdout --no-screenshot
+	$(BIN)/python -m tests.bench --set rooms --no-screenshot
 	$(BIN)/python -m tests.bench --set museum --no-screenshot
 	$(BIN)/python -m tests.bench --set korean --no-screenshot
 	$(BIN)/python -m tests.bench --set korean-holdout --no-screenshot
