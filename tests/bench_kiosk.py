@@ -121,7 +121,10 @@ def decoding_table(folder: Path, assistant: KioskAssistant) -> list[str]:
             transcript = stream.finish() if mode == FULL else finish_quickly(stream)
             if mode == LIVE_AGAIN:  # as voice.kiosk does
                 _, match, _ = match_live(
-                    assistant.matcher, transcript, partial(decode_fully, stream)
+                    assistant.matcher,
+                    transcript,
+                    partial(decode_fully, stream),
+                    assistant.full_threshold,
                 )
             else:
                 match = assistant.matcher.match(transcript.hypotheses)
@@ -148,7 +151,7 @@ def live_set_table(manifest: Path) -> list[str]:
         stream = fed_stream(recognizer, sample.path, live=True)
         transcript = finish_quickly(stream)
         _, match, decoded_again = match_live(
-            assistant.matcher, transcript, partial(decode_fully, stream)
+            assistant.matcher, transcript, partial(decode_fully, stream), assistant.full_threshold
         )
         final = match.entry.id if match.entry else None
         live = None if decoded_again else final  # decoded again: the live decode was refused

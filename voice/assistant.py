@@ -14,6 +14,7 @@ from voice.asr import (
     EngineRequest,
     Recognizer,
     Transcript,
+    full_engine,
     load_recognizer,
     recognize,
 )
@@ -169,6 +170,17 @@ class Assistant:
             )
             log.info("%s loaded in %.2f s", self.choice.engine, time.perf_counter() - started)
         return self._recognizer
+
+    @property
+    def full_threshold(self) -> float:
+        """The threshold for what the engine's whole-utterance decode hears after its live one
+        (voice.utterance.match_live): the full engine's own, so Whisper's transcript is matched
+        at Whisper's threshold when the kiosk pairs it with PocketSphinx (whose live transcripts
+        are matched at PocketSphinx's); ``--threshold``, when given, for both."""
+        if self.threshold_setting is not None:
+            return self.threshold_setting
+        questions = [entry.question for entry in self.kb.entries]
+        return default_threshold(questions, full_engine(self.engine))
 
     def questions(self) -> list[str]:
         """Every way the knowledge base words its questions, entry by entry."""

@@ -339,7 +339,10 @@ class Kiosk:
             return
         knowledge = self.knowledge
         transcript, result, decoded_again = match_live(
-            knowledge.assistant.matcher, transcript, utterance.decode_again
+            knowledge.assistant.matcher,
+            transcript,
+            utterance.decode_again,
+            knowledge.assistant.full_threshold,
         )
         base["transcript"] = transcript.text
         if result.entry is not None:

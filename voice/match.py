@@ -660,11 +660,15 @@ class Matcher:
             return 0.0
         return 100.0 * 2 * precision * recall / (precision + recall)
 
-    def match(self, hypotheses: Sequence[str]) -> MatchResult:
+    def match(self, hypotheses: Sequence[str], threshold: float | None = None) -> MatchResult:
         """Match the recognizer's hypotheses (best first). An entry's score is its mean over the
         hypotheses: alternatives that drop a word score high by chance ("recent your what" for
         "where is the nearest toilet"), a consensus does not. On 84 synthetic clips the mean
-        answered 65 right where the best hypothesis alone answered 58 and the maximum 60."""
+        answered 65 right where the best hypothesis alone answered 58 and the maximum 60.
+        ``threshold``: this call's, for a transcript from another engine than the matcher's
+        (voice.utterance.match_live); None: the matcher's."""
+        if threshold is None:
+            threshold = self.threshold
         heard = [h for h in hypotheses if h.strip()]
         totals: dict[int, float] = {}
         best_by_entry: dict[int, Candidate] = {}
@@ -693,19 +697,19 @@ class Matcher:
             if self._weighs_answers:
                 by_words = ranked
                 ranked = self.weigh_answers(ranked, heard[0])
-                if ranked[0].score < self.threshold:
+                if ranked[0].score < threshold:
                     ranked = self.agreement(by_words, ranked, heard[0])
-            elif ranked[0].score < self.threshold:
+            elif ranked[0].score < threshold:
                 ranked = self.second_opinion(ranked, heard[0])
         top = ranked[0] if ranked else None
-        accepted = top is not None and top.score >= self.threshold
+        accepted = top is not None and top.score >= threshold
         suggested = () if accepted else self.suggestions(ranked, heard[0] if heard else None)
         result = MatchResult(
             entry=top.entry if accepted and top else None,
             score=round(top.score, 1) if top else 0.0,
             candidates=ranked,
             answer=top.entry.answer if accepted and top else self.fallback(suggested, hypotheses),
-            threshold=self.threshold,
+            threshold=threshold,
             suggested=suggested,
         )
         log.debug(
@@ -713,7 +717,7 @@ class Matcher:
             list(hypotheses)[:3],
             _describe(result.best),
             _describe(result.runner_up),
-            self.threshold,
+            threshold,
             result.entry.id if result.entry else None,
         )
         return result

@@ -21,6 +21,12 @@ ENGINES = ("auto", "vosk", "whisper", "pocketsphinx", "pocketsphinx+whisper")
 (voice.asr.two_pass); what ``auto`` gives the kiosk."""
 
 
+def full_engine(engine: str) -> str:
+    """The engine whose transcript a whole-utterance decode gives: the second of a pair
+    (``pocketsphinx+whisper``: Whisper), else the engine itself."""
+    return engine.rpartition("+")[2]
+
+
 @dataclass(frozen=True)
 class Transcript:
     """Best text first; ``alternatives`` are the recognizer's other hypotheses, best first."""
