@@ -106,6 +106,15 @@ class Assistant:
         self.threshold_setting = threshold
         """As asked (None: the language's default), so a reload in another language follows it."""
         questions = [entry.question for entry in kb.entries]
+        self.full_threshold: float = (
+            default_threshold(questions, full_engine(choice.engine))
+            if threshold is None
+            else threshold
+        )
+        """The threshold for what a whole-utterance decode hears (a file, and the kiosk's second
+        decode: voice.utterance.match_live): the full engine's own, so Whisper's transcript is
+        matched at Whisper's threshold where the kiosk pairs it with PocketSphinx, whose live
+        transcripts are matched at PocketSphinx's; ``--threshold``, when given, for both."""
         if threshold is None:
             threshold = default_threshold(questions, choice.engine)
         self.matcher = Matcher(kb, threshold, Analyzer.for_questions(kb.phrasings(), synonyms))
@@ -171,17 +180,6 @@ class Assistant:
             log.info("%s loaded in %.2f s", self.choice.engine, time.perf_counter() - started)
         return self._recognizer
 
-    @property
-    def full_threshold(self) -> float:
-        """The threshold for what the engine's whole-utterance decode hears after its live one
-        (voice.utterance.match_live): the full engine's own, so Whisper's transcript is matched
-        at Whisper's threshold when the kiosk pairs it with PocketSphinx (whose live transcripts
-        are matched at PocketSphinx's); ``--threshold``, when given, for both."""
-        if self.threshold_setting is not None:
-            return self.threshold_setting
-        questions = [entry.question for entry in self.kb.entries]
-        return default_threshold(questions, full_engine(self.engine))
-
     def questions(self) -> list[str]:
         """Every way the knowledge base words its questions, entry by entry."""
         return self.kb.phrasings()
@@ -225,7 +223,7 @@ class Assistant:
         started: float,
         audio_seconds: float | None = None,
     ) -> Answer:
-        result = self.matcher.match(transcript.hypotheses)
+        result = self.matcher.match(transcript.hypotheses, self.full_threshold)
         return answer_from(result, transcript, input_name, self.engine, started, audio_seconds)
 
     def ask_text(self, text: str) -> Answer:

@@ -42,8 +42,9 @@ def add_knowledge_options(group: argparse._ActionsContainer) -> None:
         type=float,
         default=None,
         help=f"match score 0-100 below which the fallback answer is given (default: "
-        f"{WHISPER_THRESHOLD:g} with Whisper, {THRESHOLD:g} with PocketSphinx, Vosk or the "
-        f"kiosk's pairing, {KOREAN_THRESHOLD:g} for a knowledge base in Korean)",
+        f"{WHISPER_THRESHOLD:g} with Whisper, {THRESHOLD:g} with PocketSphinx or Vosk; the "
+        f"kiosk's pairing: {THRESHOLD:g} live, {WHISPER_THRESHOLD:g} for Whisper's decode; "
+        f"{KOREAN_THRESHOLD:g} for a knowledge base in Korean)",
     )
 
 

@@ -151,7 +151,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     evaluation = Evaluation(
         source=str(source),
         engine=engine,
-        threshold=assistant.matcher.threshold,
+        threshold=assistant.full_threshold,
         results=results,
         summary=summarize(results),
         groups=summarize_groups(results, args.by),

@@ -47,10 +47,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     for problem in problems:
         log.warning("%s", problem)
     settings = dataclasses.replace(Settings.defaults(), seeds=args.seeds, threshold=args.threshold)
-    # The kiosk's matcher, threshold included (its logs are what is reviewed); the recognizer
-    # is never loaded.
-    matcher = KioskAssistant.from_settings(settings).matcher
-    result = review(matcher, transcripts)
+    # The kiosk's matcher and the threshold its refusals were judged at: every one was decoded
+    # again in full (voice.utterance.match_live), so the full engine's (Whisper's, as for
+    # `voice listen` and `voice ask`). The recognizer is never loaded.
+    assistant = KioskAssistant.from_settings(settings)
+    result = review(assistant.matcher, transcripts, assistant.full_threshold)
     shown = result.refused[: args.top] if args.top > 0 else result.refused
     if args.json:
         for refused in shown:

@@ -77,9 +77,10 @@ def read_transcripts(paths: Sequence[Path]) -> tuple[list[str], list[str]]:
     return transcripts, problems
 
 
-def review(matcher: Matcher, transcripts: Iterable[str]) -> Review:
+def review(matcher: Matcher, transcripts: Iterable[str], threshold: float | None = None) -> Review:
     """Match each distinct question once (the same words however punctuated or capitalised) and
-    keep the refused ones, most asked first, then nearest to an answer first."""
+    keep the refused ones, most asked first, then nearest to an answer first. ``threshold``:
+    the one the logged transcripts were judged at (None: the matcher's)."""
     counts: Counter[str] = Counter()
     shown: dict[str, Counter[str]] = {}
     for transcript in transcripts:
@@ -90,7 +91,7 @@ def review(matcher: Matcher, transcripts: Iterable[str]) -> Review:
     refused = []
     answered = 0
     for key, count in counts.items():
-        result = matcher.match([key])
+        result = matcher.match([key], threshold)
         if result.entry is not None:
             answered += count
             continue

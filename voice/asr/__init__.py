@@ -17,8 +17,9 @@ from typing import Protocol, runtime_checkable
 from voice.errors import ModelError
 
 ENGINES = ("auto", "vosk", "whisper", "pocketsphinx", "pocketsphinx+whisper")
-"""``pocketsphinx+whisper``: PocketSphinx's live decode answers, Whisper decodes a refusal again
-(voice.asr.two_pass); what ``auto`` gives the kiosk."""
+"""``pocketsphinx+whisper``: PocketSphinx's live decode answers when it is sure, Whisper decodes
+the rest again (voice.asr.two_pass, voice.utterance.match_live); what ``auto`` gives the kiosk.
+``voice eval`` with it matches Whisper's whole decode of every clip."""
 
 
 def full_engine(engine: str) -> str:
