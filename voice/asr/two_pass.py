@@ -7,7 +7,7 @@ within the pause that ends the question (the answer starts in under half a secon
 hears the same audio again when the live transcript's answer is not sure (voice.utterance.
 LIVE_SURE) or was refused. Whisper alone would make every answer wait for a whole decode (0.7-0.9
 s on two cores). Measured on the held-out set's clean and pink 10 dB clips decoded the kiosk's
-way: 92.3% right, as Whisper alone, with 27% of the questions answered from the live decode.
+way: 92.7% right (Whisper alone 92.3%), 31% of the questions answered from the live decode.
 """
 
 from __future__ import annotations
