@@ -117,7 +117,7 @@ class Utterance:
 LIVE_SURE = 45.0
 """A live transcript's answer is given at once only when it scores this much; under it (or
 refused) the utterance is decoded again in full and that decode decides, at the full engine's
-threshold. PocketSphinx's live decode answers seed questions heard right with 60-100, and many
+threshold. Seed questions that PocketSphinx's live decode hears right mostly score 60-100; many
 of its wrong answers are mishearings of a rewording scored near its threshold (35).
 
 Measured in the twentieth session. The held-out set's clean and pink 10 dB clips (714, seven
@@ -162,7 +162,7 @@ def match_live(
     a voice unlike the last one, a question can come out as noise ("why have peace
     negotiations in ukraine failed" after another speaker: "like that the go future and you
     coming through"), where the utterance's own mean hears it. Only doubtful answers and
-    refusals pay (a Whisper decode: 0.7-0.9 s). The held-out set's clean and pink 10 dB clips
+    refusals pay (a Whisper decode: 0.5-0.8 s). The held-out set's clean and pink 10 dB clips
     decoded the kiosk's way (tests/bench_kiosk.py --live-set, voices changing every clip;
     fifth session, PocketSphinx's own full decode for refusals): 66.4% -> 68.6% and 55.7% ->
     57.4% right (``voice eval``'s whole-utterance decode: 70.0% and 58.8%)."""
