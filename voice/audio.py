@@ -53,6 +53,18 @@ class Pcm:
             yield self.samples[start : start + step].astype("<i2", copy=False).tobytes()
 
 
+LEVEL_FRAME_BYTES = SAMPLE_RATE // 100 * 2
+"""10 ms of 16 kHz int16 audio: the frame :func:`frame_levels` measures."""
+
+
+def frame_levels(pcm: bytes) -> np.ndarray:
+    """The level in dB of each whole 10 ms frame of 16 kHz int16 ``pcm`` (0 dB: digital
+    silence), for judging speech against what surrounds it."""
+    samples = np.frombuffer(pcm[: len(pcm) - len(pcm) % LEVEL_FRAME_BYTES], dtype="<i2")
+    frames = samples.reshape(-1, LEVEL_FRAME_BYTES // 2).astype(np.float64)
+    return 10 * np.log10(np.mean(frames * frames, axis=1) + 1.0)
+
+
 def to_pcm(audio: np.ndarray, rate: int) -> Pcm:
     """Mix to mono, resample to 16 kHz and convert float or int samples to int16."""
     data = np.asarray(audio)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from voice.asr import LiveFinish, Recognizer, RecognizerStream, Transcript
-from voice.audio import SAMPLE_RATE
+from voice.audio import SAMPLE_RATE, frame_levels
 
 NOISE_SUPPRESSION = 3
 """WebRTC suppression level, 0 (off) to 4. On the held-out set's pink-noise-at-10-dB clips
@@ -48,11 +48,9 @@ FRAME_BYTES = SAMPLE_RATE // 100 * 2
 def estimated_snr(pcm: bytes) -> float:
     """Speech-to-noise ratio in dB from 10 ms frame levels: the loud frames (95th percentile)
     against the quiet ones (10th percentile), where a pause or the background is."""
-    samples = np.frombuffer(pcm[: len(pcm) - len(pcm) % FRAME_BYTES], dtype="<i2")
-    if len(samples) == 0:
+    levels = frame_levels(pcm)
+    if len(levels) == 0:
         return float("inf")
-    frames = samples.reshape(-1, FRAME_BYTES // 2).astype(np.float64)
-    levels = 10 * np.log10(np.mean(frames * frames, axis=1) + 1.0)
     return float(np.percentile(levels, 95) - np.percentile(levels, 10))
 
 

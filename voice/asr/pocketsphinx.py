@@ -22,7 +22,7 @@ import numpy as np
 from voice.asr import Transcript
 from voice.asr.general_english import GeneralEnglish, general_english, write_model
 from voice.asr.mixed_lm import write_mixed_arpa
-from voice.audio import SAMPLE_RATE
+from voice.audio import LEVEL_FRAME_BYTES, frame_levels
 from voice.cache import cache_dir
 from voice.errors import VoiceError
 from voice.text import sentences
@@ -337,18 +337,14 @@ def around_speech(pcm: bytes) -> bytes:
     """16 kHz int16 ``pcm`` from SPEECH_MARGIN_SECONDS before its first frame within
     SPEECH_BELOW_LOUDEST_DB of the loudest to as long after its last: all of it when nothing is
     that much quieter (noise as loud as that keeps its place in the mean, as before)."""
-    frame = SAMPLE_RATE // 100
-    samples = np.frombuffer(pcm[: len(pcm) - len(pcm) % 2], dtype="<i2")
-    count = len(samples) // frame
-    if count == 0:
+    levels = frame_levels(pcm)
+    if len(levels) == 0:
         return pcm
-    frames = samples[: count * frame].reshape(count, frame).astype(np.float64)
-    levels = 10 * np.log10(np.mean(frames * frames, axis=1) + 1.0)
     loud = np.flatnonzero(levels >= np.percentile(levels, 95) - SPEECH_BELOW_LOUDEST_DB)
     margin = round(SPEECH_MARGIN_SECONDS * 100)
-    first = max(0, int(loud[0]) - margin) * frame
-    last = min(len(samples), (int(loud[-1]) + 1 + margin) * frame)
-    return pcm[first * 2 : last * 2]
+    first = max(0, int(loud[0]) - margin) * LEVEL_FRAME_BYTES
+    last = min(len(pcm) - len(pcm) % 2, (int(loud[-1]) + 1 + margin) * LEVEL_FRAME_BYTES)
+    return pcm[first:last]
 
 
 def _transcript(decoder: Any, lattice_best: bool = True) -> Transcript:
