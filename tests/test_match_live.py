@@ -91,3 +91,13 @@ def test_a_threshold_given_applies_to_both_decodes() -> None:
     assert again and result.entry is None
     alone = KioskAssistant.from_settings(Settings(seeds=SEEDS, engine="pocketsphinx"))
     assert alone.full_threshold == THRESHOLD
+
+
+def test_a_recording_heard_through_the_pairing_is_matched_at_whispers_threshold(
+    kiosk: KioskAssistant,
+) -> None:
+    """`voice ask FILE` / `voice eval` with the pairing match Whisper's whole decode
+    (Assistant.answer_transcript); typed text is neither engine's and keeps the matcher's."""
+    heard = kiosk.answer_transcript(Transcript(BETWEEN), "clip.wav", 0.0)
+    assert heard.id == 4
+    assert kiosk.ask_text(BETWEEN).id is None
