@@ -27,6 +27,7 @@ from typing import Any
 from voice.asr import find_vosk_models
 from voice.asr.whisper import bundled_model
 from voice.config import Settings
+from voice.degrade import LOW_LEVEL_DBFS, PAD_SECONDS, REVERB, TELEPHONE_BAND
 from voice.evaluate import (
     best_threshold,
     evaluate,
@@ -105,9 +106,10 @@ SETS = {
         data_file("holdout_out_of_domain.tsv"),
         "voice-eval-rooms",
         "the held-out phrasings and out-of-domain questions, heard the ways no target names "
-        "but a kiosk meets: a reverberant hall (sox reverb 50 %, room scale 80 %), a telephone "
-        "line (300-3400 Hz, mu-law at 8 kHz), 1.5-2.5 s of faint noise before and after the "
-        "question, and a quiet speaker (peak at -35 dBFS); no clean copy (the holdout set has it)",
+        f"but a kiosk meets: a reverberant hall (sox {' '.join(REVERB)}), a telephone line "
+        f"({TELEPHONE_BAND} Hz, mu-law at 8 kHz), {PAD_SECONDS[0]:g} s of faint noise before the "
+        f"question and {PAD_SECONDS[1]:g} s after it, and a quiet speaker (peak at "
+        f"{LOW_LEVEL_DBFS:g} dBFS); no clean copy (the holdout set has it)",
         conditions=ROOMS,
     ),
     "museum": BenchSet(
@@ -236,23 +238,20 @@ def markers(name: str) -> tuple[str, str]:
 
 
 def spoken_as(conditions: Conditions) -> str:
-    """The conditions in words, for a section's description."""
-    said = {
-        "clean": "clean",
-        "reverb": "in a reverberant hall",
-        "telephone": "through a telephone line",
-        "pad": "with silence around the question",
-        "low-level": "spoken quietly",
-    }
-    parts = []
-    for name in conditions.names():
-        if name.startswith("noise-"):
-            parts.append(f"in pink noise at {name[len('noise-') : -len('db')]} dB SNR")
-        elif name.startswith("babble-"):
-            parts.append(f"with a competing talker at {name[len('babble-') : -len('db')]} dB")
-        else:
-            parts.append(said[name])
+    """The conditions in words (the order of Conditions.names), for a section's description."""
+    parts = ["clean"] if conditions.clean else []
+    parts += [f"in pink noise at {snr:g} dB SNR" for snr in conditions.noise_snr]
+    parts += [f"with a competing talker at {snr:g} dB" for snr in conditions.babble_snr]
+    parts += [words for flag, words in FLAGS_SAID if getattr(conditions, flag)]
     return "each " + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+
+
+FLAGS_SAID = (
+    ("reverb", "in a reverberant hall"),
+    ("telephone", "through a telephone line"),
+    ("pad", "with silence around the question"),
+    ("low_level", "spoken quietly"),
+)
 
 
 def section(runs: list[dict[str, Any]], files: int, note: str, command: str, name: str) -> str:

@@ -17,7 +17,7 @@ from voice.degrade import PAD_SECONDS, pad_silence, pink_noise
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 QUESTION = "Could peace talks resume soon?"
-"""espeak's voice saying it between 1.5 s and 2.5 s of faint noise was heard as "could peace op
+"""espeak's voice saying it after 1.5 s and before 2.5 s of faint noise was heard as "could peace op
 ed to do you" with the silence decoded too (the rooms bench, BENCHMARKS.md)."""
 
 
