@@ -22,7 +22,7 @@ import numpy as np
 from voice.asr import Transcript
 from voice.asr.general_english import GeneralEnglish, general_english, write_model
 from voice.asr.mixed_lm import write_mixed_arpa
-from voice.audio import LEVEL_FRAME_BYTES, frame_levels
+from voice.audio import LEVEL_FRAME_BYTES, SAMPLE_RATE, frame_levels
 from voice.cache import cache_dir
 from voice.errors import VoiceError
 from voice.text import sentences
@@ -96,10 +96,11 @@ SPEECH_BELOW_LOUDEST_DB = 40.0
 dB of the loudest (95th percentile of frame levels): a recording's quiet lead-in and tail are
 left out, because the batch cepstral mean is taken over every frame and silence pulls it away
 from the speech. Measured in the twentieth session on the held-out texts (seven voices, 357
-clips each): with 1.5-2.5 s of faint noise around each question (the rooms bench's "pad"), 74.5%
--> 83.8% right (word error rate 41.3% -> 28.3%); the same clips without it 79.6% -> 79.8% (6 of
-357 transcripts changed: the synthesizers' own lead-in). Noise within 40 dB of the speech (pink
-noise, a talker) leaves the utterance whole, so those conditions decode as before."""
+clips each): with 1.5 s of faint noise before each question and 2.5 s after (the rooms bench's
+"pad"), 74.5% -> 83.8% right (word error rate 41.3% -> 28.3%); the same clips without it 79.6%
+-> 79.8% (6 of 357 transcripts changed: the synthesizers' own lead-in). Noise within 40 dB of
+the speech (pink noise, a talker) leaves the utterance whole, so those conditions decode as
+before."""
 
 SPEECH_MARGIN_SECONDS = 0.3
 """Kept on each side of that span, for soft onsets and endings (the kiosk's preroll is as long)."""
@@ -341,9 +342,9 @@ def around_speech(pcm: bytes) -> bytes:
     if len(levels) == 0:
         return pcm
     loud = np.flatnonzero(levels >= np.percentile(levels, 95) - SPEECH_BELOW_LOUDEST_DB)
-    margin = round(SPEECH_MARGIN_SECONDS * 100)
-    first = max(0, int(loud[0]) - margin) * LEVEL_FRAME_BYTES
-    last = min(len(pcm) - len(pcm) % 2, (int(loud[-1]) + 1 + margin) * LEVEL_FRAME_BYTES)
+    margin = round(SPEECH_MARGIN_SECONDS * SAMPLE_RATE) * 2
+    first = max(0, int(loud[0]) * LEVEL_FRAME_BYTES - margin)
+    last = min(len(pcm) - len(pcm) % 2, (int(loud[-1]) + 1) * LEVEL_FRAME_BYTES + margin)
     return pcm[first:last]
 
 
