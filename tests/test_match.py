@@ -487,6 +487,14 @@ def read_typed_set(*paths: Path) -> list[tuple[int | None, str]]:
     return rows
 
 
+def without_agreement(patched: pytest.MonkeyPatch) -> None:
+    """Neither second reading can agree with the meaning of the questions (Matcher.agreement):
+    the words never reach AGREEMENT_WORDS_MIN, the answers never lead by
+    ANSWER_AGREEMENT_MARGIN."""
+    patched.setattr(match, "AGREEMENT_WORDS_MIN", 101.0)
+    patched.setattr(match, "ANSWER_AGREEMENT_MARGIN", 2.0)
+
+
 def tally_typed(matcher: Matcher, rows: list[tuple[int | None, str]]) -> tuple[int, int]:
     """(right answers, unrelated questions refused) over a typed set's rows."""
     right = refused = 0
@@ -529,8 +537,8 @@ def test_weighing_answers_costs_nothing_on_a_knowledge_base_with_short_answers(
     )
     kb = load_knowledge_base(ENGLISH_DATA / "museum.txt")
     words_right, words_refused = tally_typed(words_alone(monkeypatch, kb), rows)
-    # The answers alone: the words' and meaning's agreement has its own test.
-    monkeypatch.setattr(match, "AGREEMENT_WORDS_MIN", 101.0)
+    # The answers' weighing alone: the agreements have their own tests.
+    without_agreement(monkeypatch)
     right, refused = tally_typed(Matcher(kb), rows)
     assert right >= words_right, (right, words_right)
     assert refused >= words_refused, (refused, words_refused)
@@ -570,12 +578,70 @@ def test_the_agreement_gains_on_typed_rewordings_of_both_knowledge_bases(
     kb = load_knowledge_base(kb_path)
     with monkeypatch.context() as patched:
         patched.setattr(match, "AGREEMENT_WORDS_MIN", 101.0)
+        patched.setattr(match, "ANSWER_AGREEMENT_MARGIN", 2.0)
         before_right, before_refused = tally_typed(Matcher(kb), rows)
-    right, refused = tally_typed(Matcher(kb), rows)
+    with monkeypatch.context() as patched:
+        patched.setattr(match, "ANSWER_AGREEMENT_MARGIN", 2.0)  # the words' agreement alone
+        right, refused = tally_typed(Matcher(kb), rows)
     answered, before_answered = right - refused, before_right - before_refused
     assert answered >= before_answered + least_gain, (answered, before_answered)
     assert refused >= before_refused - most_lost, (refused, before_refused)
     assert right >= before_right, (right, before_right)
+
+
+@pytest.mark.parametrize(
+    "said, expected",
+    [
+        ("what's the entrance fee", 3),  # no word in common with "How much is a ticket?"
+        ("can i use my camera in here", 5),  # nor with "Can I take photos?"
+    ],
+)
+def test_a_question_and_an_answer_nearest_in_meaning_answer_a_rewording_sharing_no_word(
+    monkeypatch: pytest.MonkeyPatch, said: str, expected: int
+) -> None:
+    """A rewording that shares no word with its question is answered when its question is
+    clearly the nearest in meaning and its answer is too (ANSWER_AGREEMENT_MARGIN); refused
+    without that agreement, and by a stricter threshold."""
+    kb = load_knowledge_base(ENGLISH_DATA / "museum.txt")
+    with monkeypatch.context() as patched:
+        patched.setattr(match, "ANSWER_AGREEMENT_MARGIN", 2.0)
+        before = Matcher(kb).match([said])
+    assert before.entry is None and before.best is None, before.best  # no word in common
+    result = Matcher(kb).match([said])
+    assert result.entry is not None and result.entry.id == expected, result.best
+    assert Matcher(kb, threshold=40.0).match([said]).entry is None
+
+
+@pytest.mark.parametrize(
+    "kb_path, typed_sets, least_gain",
+    [
+        (
+            SEEDS,
+            [ENGLISH_DATA / "dev_phrasings.tsv", ENGLISH_DATA / "dev_out_of_domain.tsv"]
+            + [HOLDOUT_DATA / "holdout_phrasings.tsv", HOLDOUT_DATA / "holdout_out_of_domain.tsv"],
+            0,
+        ),
+        (
+            ENGLISH_DATA / "museum.txt",
+            [ENGLISH_DATA / "museum_phrasings.tsv", ENGLISH_DATA / "museum_out_of_domain.tsv"],
+            3,
+        ),
+    ],
+)
+def test_the_answers_agreement_answers_more_and_refuses_as_much_on_typed_sets(
+    monkeypatch: pytest.MonkeyPatch, kb_path: Path, typed_sets: list[Path], least_gain: int
+) -> None:
+    """The question's and the answer's meanings agreeing (ANSWER_AGREEMENT_MARGIN) on every
+    typed set: the museum's rewordings that share no word with their questions gain, and no
+    unrelated question is answered on either knowledge base."""
+    rows = read_typed_set(*typed_sets)
+    kb = load_knowledge_base(kb_path)
+    with monkeypatch.context() as patched:
+        patched.setattr(match, "ANSWER_AGREEMENT_MARGIN", 2.0)
+        before_right, before_refused = tally_typed(Matcher(kb), rows)
+    right, refused = tally_typed(Matcher(kb), rows)
+    assert right >= before_right + least_gain, (right, before_right)
+    assert refused == before_refused, (refused, before_refused)
 
 
 @pytest.mark.parametrize(
@@ -709,7 +775,7 @@ def test_words_and_meaning_agreeing_answer_what_neither_answers_alone(
     nearest in meaning (AGREEMENT_WORDS_MIN, AGREEMENT_MARGIN): refused without the agreement."""
     kb = load_knowledge_base(kb_path)
     with monkeypatch.context() as patched:
-        patched.setattr(match, "AGREEMENT_WORDS_MIN", 101.0)  # never reached: no agreement
+        without_agreement(patched)
         before = Matcher(kb).match([said])
     assert before.entry is None, before.best
     result = Matcher(kb).match([said])
