@@ -508,6 +508,18 @@ def tally_typed(matcher: Matcher, rows: list[tuple[int | None, str]]) -> tuple[i
 
 ENGLISH_DATA = Path(__file__).resolve().parent / "data" / "english"
 HOLDOUT_DATA = Path(match.__file__).resolve().parent / "data"
+SEEDS_TYPED_SETS = [
+    ENGLISH_DATA / "dev_phrasings.tsv",
+    ENGLISH_DATA / "dev_out_of_domain.tsv",
+    HOLDOUT_DATA / "holdout_phrasings.tsv",
+    HOLDOUT_DATA / "holdout_out_of_domain.tsv",
+]
+"""The seeds' typed rewordings and unrelated questions: development and held-out."""
+MUSEUM_TYPED_SETS = [
+    ENGLISH_DATA / "museum_phrasings.tsv",
+    ENGLISH_DATA / "museum_out_of_domain.tsv",
+]
+"""The museum knowledge base's typed rewordings and unrelated questions."""
 
 
 def test_weighing_answers_gains_on_typed_rewordings_and_refuses_as_many(
@@ -532,9 +544,7 @@ def test_weighing_answers_costs_nothing_on_a_knowledge_base_with_short_answers(
     ("On the ground floor, behind the shop."): such an answer is a poor passage for any question,
     so weighing answers must not take away what the words answer or refuse. A floor under the
     answers' cosine, measured in the sixteenth session, would have refused right answers here."""
-    rows = read_typed_set(
-        ENGLISH_DATA / "museum_phrasings.tsv", ENGLISH_DATA / "museum_out_of_domain.tsv"
-    )
+    rows = read_typed_set(*MUSEUM_TYPED_SETS)
     kb = load_knowledge_base(ENGLISH_DATA / "museum.txt")
     words_right, words_refused = tally_typed(words_alone(monkeypatch, kb), rows)
     # The answers' weighing alone: the agreements have their own tests.
@@ -549,14 +559,13 @@ def test_weighing_answers_costs_nothing_on_a_knowledge_base_with_short_answers(
     [
         (
             SEEDS,
-            [ENGLISH_DATA / "dev_phrasings.tsv", ENGLISH_DATA / "dev_out_of_domain.tsv"]
-            + [HOLDOUT_DATA / "holdout_phrasings.tsv", HOLDOUT_DATA / "holdout_out_of_domain.tsv"],
+            SEEDS_TYPED_SETS,
             1,
             0,
         ),
         (
             ENGLISH_DATA / "museum.txt",
-            [ENGLISH_DATA / "museum_phrasings.tsv", ENGLISH_DATA / "museum_out_of_domain.tsv"],
+            MUSEUM_TYPED_SETS,
             1,
             1,
         ),
@@ -577,8 +586,7 @@ def test_the_agreement_gains_on_typed_rewordings_of_both_knowledge_bases(
     rows = read_typed_set(*typed_sets)
     kb = load_knowledge_base(kb_path)
     with monkeypatch.context() as patched:
-        patched.setattr(match, "AGREEMENT_WORDS_MIN", 101.0)
-        patched.setattr(match, "ANSWER_AGREEMENT_MARGIN", 2.0)
+        without_agreement(patched)
         before_right, before_refused = tally_typed(Matcher(kb), rows)
     with monkeypatch.context() as patched:
         patched.setattr(match, "ANSWER_AGREEMENT_MARGIN", 2.0)  # the words' agreement alone
@@ -617,13 +625,12 @@ def test_a_question_and_an_answer_nearest_in_meaning_answer_a_rewording_sharing_
     [
         (
             SEEDS,
-            [ENGLISH_DATA / "dev_phrasings.tsv", ENGLISH_DATA / "dev_out_of_domain.tsv"]
-            + [HOLDOUT_DATA / "holdout_phrasings.tsv", HOLDOUT_DATA / "holdout_out_of_domain.tsv"],
+            SEEDS_TYPED_SETS,
             0,
         ),
         (
             ENGLISH_DATA / "museum.txt",
-            [ENGLISH_DATA / "museum_phrasings.tsv", ENGLISH_DATA / "museum_out_of_domain.tsv"],
+            MUSEUM_TYPED_SETS,
             3,
         ),
     ],
