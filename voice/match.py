@@ -822,10 +822,17 @@ class Matcher:
         first) is the nearest in meaning to what was heard among their answers,
         ANSWER_AGREEMENT_MARGIN ahead of the next (E5 query against passage). Only the few
         nearest entries' answers are compared, so a large knowledge base encodes few answers."""
+        cosines = self._answer_cosines(sentences, hypothesis, nearest)
+        return cosines[0] - max(cosines[1:], default=-1.0) >= ANSWER_AGREEMENT_MARGIN
+
+    def _answer_cosines(
+        self, sentences: SentenceEncoder, hypothesis: str, indices: Sequence[int]
+    ) -> list[float]:
+        """The cosine between what was heard (E5 query) and each of these entries' answers
+        (passage), by entry index (kb.entries' order)."""
         said = self._said_vector(sentences, hypothesis)
         entries = self.kb.entries
-        cosines = [float(self._vector(sentences, entries[i].answer, True) @ said) for i in nearest]
-        return cosines[0] - max(cosines[1:], default=-1.0) >= ANSWER_AGREEMENT_MARGIN
+        return [float(self._vector(sentences, entries[i].answer, True) @ said) for i in indices]
 
     def prepare_vectors(self) -> None:
         """Encode every answer and phrasing now (the kiosk does this off its loop, with the
@@ -913,14 +920,13 @@ class Matcher:
         sentences = self.sentences
         if sentences is None or not self._compares_questions or not hypothesis.strip():
             return []
-        said = self._said_vector(sentences, hypothesis)
         closest = self._closest_questions(sentences, hypothesis)
-        shortlist = np.argsort(-closest, kind="stable")[:RELEVANCE_CANDIDATES]
-        entries = self.kb.entries
+        shortlist = [int(i) for i in np.argsort(-closest, kind="stable")[:RELEVANCE_CANDIDATES]]
+        answers = self._answer_cosines(sentences, hypothesis, shortlist)
         ranked = [
-            (float(closest[i]) + float(self._vector(sentences, entries[i].answer, True) @ said), i)
-            for i in shortlist
+            (float(closest[i]) + answer, i) for i, answer in zip(shortlist, answers, strict=True)
         ]
+        entries = self.kb.entries
         return [entries[i] for _, i in sorted(ranked, key=lambda pair: (-pair[0], pair[1]))]
 
     def _closest_questions(self, sentences: SentenceEncoder, hypothesis: str) -> np.ndarray:
