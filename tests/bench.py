@@ -237,6 +237,15 @@ def markers(name: str) -> tuple[str, str]:
     return f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
 
 
+FLAGS_SAID = (
+    ("reverb", "in a reverberant hall"),
+    ("telephone", "through a telephone line"),
+    ("pad", "with silence around the question"),
+    ("low_level", "spoken quietly"),
+)
+"""Conditions' on/off fields, and how a section's description says each."""
+
+
 def spoken_as(conditions: Conditions) -> str:
     """The conditions in words (the order of Conditions.names), for a section's description."""
     parts = ["clean"] if conditions.clean else []
@@ -244,14 +253,6 @@ def spoken_as(conditions: Conditions) -> str:
     parts += [f"with a competing talker at {snr:g} dB" for snr in conditions.babble_snr]
     parts += [words for flag, words in FLAGS_SAID if getattr(conditions, flag)]
     return "each " + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-
-
-FLAGS_SAID = (
-    ("reverb", "in a reverberant hall"),
-    ("telephone", "through a telephone line"),
-    ("pad", "with silence around the question"),
-    ("low_level", "spoken quietly"),
-)
 
 
 def section(runs: list[dict[str, Any]], files: int, note: str, command: str, name: str) -> str:
