@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Needed to run: espeak-ng (speech synthesis for answers), PortAudio (microphone and speaker).
-RUN_PACKAGES := espeak-ng libespeak-ng1 libportaudio2
+# Needed to run: espeak-ng (speech synthesis for answers), PortAudio (microphone and speaker),
+# WordNet (the matcher's dictionary, voice/lexicon.py).
+RUN_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 wordnet-base
 # Needed by the tests: voices and tools that make test speech, and a real (virtual) sound server.
 TEST_PACKAGES := $(RUN_PACKAGES) flite festival festvox-kallpc16k sox libsox-fmt-all \
 	pulseaudio pulseaudio-utils libasound2-plugins alsa-utils chromium mbrola mbrola-hn1

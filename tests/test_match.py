@@ -620,6 +620,64 @@ def test_a_question_and_an_answer_nearest_in_meaning_answer_a_rewording_sharing_
     assert Matcher(kb, threshold=40.0).match([said]).entry is None
 
 
+def without_dictionary(patched: pytest.MonkeyPatch) -> None:
+    """Matchers made after this have word vectors but no dictionary (voice.lexicon)."""
+    patched.setattr(match, "load_lexicon", lambda: None)
+
+
+@pytest.mark.parametrize(
+    "said, expected",
+    [
+        ("where can i find a restroom", 1),  # a restroom is a kind of toilet
+        ("where do i put my jacket", 6),  # a jacket is a kind of coat
+        ("when do you shut", 2),  # shut and close share a sense
+    ],
+)
+def test_the_dictionarys_words_for_a_questions_word_answer_it(
+    monkeypatch: pytest.MonkeyPatch, said: str, expected: int
+) -> None:
+    """Everyday words for the museum questions' words, which the word vectors do not put near
+    them, answer the question through the dictionary (SAME_WEIGHT, KIND_OF_WEIGHT)."""
+    kb = load_knowledge_base(ENGLISH_DATA / "museum.txt")
+    with monkeypatch.context() as patched:
+        without_dictionary(patched)
+        assert Matcher(kb).match([said]).entry is None
+    result = Matcher(kb).match([said])
+    assert result.entry is not None and result.entry.id == expected, result.best
+
+
+def test_opposites_are_never_near_in_meaning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Word vectors put "cheap" near "expensive" (they occur in the same places); the
+    dictionary names them opposites, so one never counts for the other."""
+    entries, _ = parse_seeds("Is the cafe expensive?\nNo, a coffee is two euros.\n", "kb.txt")
+    kb = KnowledgeBase(tuple(entries))
+    with monkeypatch.context() as patched:
+        without_dictionary(patched)
+        vectors_only = Matcher(kb)
+    terms = vectors_only.analyzer.terms
+    assert vectors_only.score(terms("cheap"), terms("expensive")) > 0.0
+    assert Matcher(kb).score(terms("cheap"), terms("expensive")) == 0.0
+
+
+@pytest.mark.parametrize(
+    "kb_path, typed_sets, least_gain",
+    [(SEEDS, SEEDS_TYPED_SETS, 0), (ENGLISH_DATA / "museum.txt", MUSEUM_TYPED_SETS, 3)],
+)
+def test_the_dictionary_answers_more_and_refuses_as_much_on_typed_sets(
+    monkeypatch: pytest.MonkeyPatch, kb_path: Path, typed_sets: list[Path], least_gain: int
+) -> None:
+    """On every typed set: the museum's everyday words gain, and no unrelated question is
+    answered on either knowledge base."""
+    rows = read_typed_set(*typed_sets)
+    kb = load_knowledge_base(kb_path)
+    with monkeypatch.context() as patched:
+        without_dictionary(patched)
+        before_right, before_refused = tally_typed(Matcher(kb), rows)
+    right, refused = tally_typed(Matcher(kb), rows)
+    assert right >= before_right + least_gain, (right, before_right)
+    assert refused == before_refused, (refused, before_refused)
+
+
 @pytest.mark.parametrize(
     "kb_path, typed_sets, least_gain",
     [

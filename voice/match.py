@@ -89,6 +89,7 @@ from rapidfuzz import fuzz, process
 
 from voice.cache import cached_arrays
 from voice.language import ENGLISH, Phrases, is_korean, phrases_for
+from voice.lexicon import KIND_OF, OPPOSITE, SAME, load_lexicon
 from voice.places import region_terms
 from voice.seeds import Entry, KnowledgeBase
 from voice.sentence_vectors import (
@@ -239,6 +240,48 @@ of the unrelated questions or more: 50-dimensional
 vectors put common words close together ("think"/"why" 0.95), which is also why words under
 MIN_FUZZY_LENGTH letters ("why", "war") never match by meaning. Korean has no word vectors here;
 it has sentence vectors (SENTENCE_MIN)."""
+
+SAME_WEIGHT = 0.9
+"""English: a word the dictionary gives a shared sense with a knowledge base's word
+(voice.lexicon: "kids" and "children", "shut" and "close") counts this much of a match;
+KIND_OF_WEIGHT, one that is directly a kind of it ("restroom" of "toilets", "jacket" of
+"coat"). Word vectors alone left "where can i find a restroom" and "where do i put my jacket"
+refused: "restroom"/"toilets" is 0.70, under MEANING_MIN, and "jacket"/"coat" (0.77) counts
+MEANING_WEIGHT x 0.77. The dictionary's opposites never count as near in meaning, though word
+vectors put many close ("early"/"late" 0.93, "cheap"/"expensive" 0.86); no stored run changed
+for that.
+
+Measured in the twenty-second session by rescoring every stored bench run (all four
+conditions) and the typed sets, overall accuracy / unrelated questions refused:
+
+=========================  ===========  ===========  ===========  ===========  ===========
+weights (same, kind of)    museum Wh    museum PS    typed mus.   h-o PS       others
+=========================  ===========  ===========  ===========  ===========  ===========
+none (before)              64.8 / 77.0  48.1 / 83.4  65.2 / 85.7  62.0 / 96.0
+0.7, 0.5                   65.9 / 77.0  48.3 / 83.4  67.4 / 85.7  62.0 / 96.0  unchanged
+0.9, 0.7                   68.7 / 77.0  48.9 / 83.4  71.7 / 85.7  62.0 / 96.0  unchanged
+0.9, 0.8 (kept)            69.8 / 77.0  49.0 / 83.4  73.9 / 85.7  62.0 / 95.8  unchanged
+0.8, 0.8                   69.8 / 77.0  48.9 / 83.4  73.9 / 85.7  62.0 / 95.8  unchanged
+1.0, 0.8                   69.8 / 77.0  49.0 / 83.4  73.9 / 85.7  62.0 / 95.8  unchanged
+0.9, 0.9                   70.0 / 77.0  49.0 / 83.4  73.9 / 85.7  62.0 / 95.8  unchanged
+=========================  ===========  ===========  ===========  ===========  ===========
+
+"Others": the held-out and standard sets with Whisper (89.3 / 97.5, 93.4 / 91.4), the standard
+set with PocketSphinx (71.8 -> 71.9%), the typed development and held-out sets, and Korean (no
+dictionary). The held-out refusal lost is a garbled PocketSphinx clip at 5 dB ("i'll mainly it
+you that in ukraine"). The seeds' questions use few everyday words that people replace; the
+museum's ("toilets", "coat", "close") are replaced all the time. Museum, Whisper, clean:
+70.1 -> 76.5%.
+
+The museum set showed the failures this came from, so it is not blind to it. The check that is
+(texts written after the choice, typed): a new event knowledge base's 18 rewordings, 8 -> 10
+right, its 12 unrelated questions 11 refused both; 18 new museum rewordings 9 -> 11, its 12 new
+unrelated questions 10 refused both; 20 near-domain questions on the seeds 11 refused both."""
+
+KIND_OF_WEIGHT = 0.8
+"""See SAME_WEIGHT."""
+
+DICTIONARY_WEIGHTS = {SAME: SAME_WEIGHT, KIND_OF: KIND_OF_WEIGHT}
 
 SENTENCE_MIN = 0.88
 """For a knowledge base in a language without word vectors (Korean), an entry the words found
@@ -576,6 +619,8 @@ class Matcher:
         """A country's term -> its region's, for the countries of a region the questions name
         that they do not name themselves (voice.places)."""
         self.vectors = load_word_vectors() if meaning and english else None
+        self.lexicon = load_lexicon() if meaning and english else None
+        """The dictionary's relations between English words (voice.lexicon)."""
         self._meaning_vocabulary = (
             [t for t in self._vocabulary if t in self.vectors] if self.vectors else []
         )
@@ -617,8 +662,10 @@ class Matcher:
 
     def near_in_meaning(self, said: Collection[str]) -> dict[str, dict[str, float]]:
         """For each term said, the knowledge base's terms near it in meaning and how much each
-        counts: words whose vectors reach MEANING_MIN (MEANING_WEIGHT x cosine), and a country's
-        region (PLACE_WEIGHT); filled in both directions, so either word finds the other."""
+        counts: words whose vectors reach MEANING_MIN (MEANING_WEIGHT x cosine), a country's
+        region (PLACE_WEIGHT), and the dictionary's words of the same sense or of which the word
+        said is a kind (SAME_WEIGHT, KIND_OF_WEIGHT), but never its opposites; filled in both
+        directions, so either word finds the other."""
         near: dict[str, dict[str, float]] = {}
 
         def link(a: str, b: str, weight: float) -> None:
@@ -637,6 +684,18 @@ class Matcher:
             region = self._regions.get(term)
             if region is not None:
                 link(term, region, PLACE_WEIGHT)
+        if self.lexicon is not None:
+            # After the vectors, so an opposite's link is removed and a shared sense raises
+            # a vectors' link to its weight.
+            for term in spoken:
+                for other, kind in self.lexicon.related(term).items():
+                    if other not in self._postings:
+                        continue
+                    if kind == OPPOSITE:
+                        near.get(term, {}).pop(other, None)
+                        near.get(other, {}).pop(term, None)
+                    else:
+                        link(term, other, DICTIONARY_WEIGHTS[kind])
         return near
 
     def shortlist(self, said: Sequence[str], meaning: NearInMeaning | None = None) -> list[int]:

@@ -1,0 +1,83 @@
+"""The dictionary's relations between words (voice.lexicon), read from the real WordNet files
+that `make install` puts in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from voice import lexicon
+from voice.lexicon import KIND_OF, OPPOSITE, SAME, Lexicon, load_lexicon
+from voice.terms import new_stemmer
+
+stem = new_stemmer()
+
+
+@pytest.fixture(scope="module")
+def dictionary() -> Lexicon:
+    loaded = load_lexicon()
+    assert loaded is not None, "WordNet is missing: install the Debian package wordnet-base"
+    return loaded
+
+
+def relation(dictionary: Lexicon, a: str, b: str) -> int | None:
+    return dictionary.related(stem(a)).get(stem(b))
+
+
+def test_a_restroom_is_a_kind_of_toilet_and_not_the_other_way(dictionary: Lexicon) -> None:
+    assert relation(dictionary, "restroom", "toilets") == KIND_OF
+    assert relation(dictionary, "jacket", "coat") == KIND_OF
+    # Said the other way round it is not the same thing: a room is not a toilet.
+    assert relation(dictionary, "toilets", "restroom") is None
+    assert relation(dictionary, "room", "toilet") is None
+
+
+def test_words_of_one_sense_and_irregular_plurals_are_the_same(dictionary: Lexicon) -> None:
+    assert relation(dictionary, "kids", "children") == SAME
+    assert relation(dictionary, "shut", "close") == SAME
+    assert relation(dictionary, "photos", "photograph") == SAME
+
+
+def test_opposites_are_named(dictionary: Lexicon) -> None:
+    assert relation(dictionary, "open", "close") == OPPOSITE
+    assert relation(dictionary, "open", "shut") == OPPOSITE
+    assert relation(dictionary, "cheap", "expensive") == OPPOSITE
+    assert relation(dictionary, "early", "late") == OPPOSITE
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("last", "closing"),  # only as rare senses ("the last", "the close")
+        ("night", "evening"),  # "the evening" is one of night's rarer senses
+        ("leaves", "leaf"),  # one word, two stems ("leav" is also the verb "leave")
+        ("weather", "war"),
+    ],
+)
+def test_rare_senses_and_unrelated_words_are_not_related(
+    dictionary: Lexicon, a: str, b: str
+) -> None:
+    assert relation(dictionary, a, b) is None
+    assert relation(dictionary, b, a) is None
+
+
+def test_the_relations_are_built_once_then_read_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("VOICE_CACHE", str(tmp_path))
+    built = load_lexicon.__wrapped__()
+    [cached] = tmp_path.glob("wordnet-*.npz")
+    read = load_lexicon.__wrapped__()
+    assert built is not None and read is not None
+    assert read.related("restroom") == built.related("restroom") != {}
+    assert cached.stat().st_size < 20_000_000
+
+
+def test_without_wordnet_one_warning_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(lexicon, "FOLDER", tmp_path / "no-wordnet")
+    assert load_lexicon.__wrapped__() is None
+    [warning] = [r.getMessage() for r in caplog.records if "WordNet" in r.getMessage()]
+    assert "wordnet-base" in warning and "make install" in warning

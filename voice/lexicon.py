@@ -1,0 +1,220 @@
+"""Which words a dictionary says mean the same, are a kind of one another, or are opposites:
+WordNet 3.0 (Princeton), read from the files of Debian's ``wordnet-base`` package (28 MB).
+Word vectors (voice.word_vectors) put words near each other when they occur in the same places:
+"restroom" and "toilets" are 0.70 apart, under the matcher's MEANING_MIN, while "early" and
+"late" are 0.93 and "cheap" and "expensive" 0.86. WordNet says a restroom is a kind of toilet,
+and names the others opposites.
+
+Only single words are read, and only the senses people mostly mean (``_kept_senses``): "can"
+is a toilet in its seventh sense as a noun, "last" a kind of "close" only as a rare noun. The
+relations between stems (the matcher's terms) are built once (about 5 s) and kept in the cache
+folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from voice.cache import cached_arrays
+from voice.terms import new_stemmer
+
+log = logging.getLogger(__name__)
+
+FOLDER = Path("/usr/share/wordnet")
+"""Where Debian's wordnet-base package puts the database."""
+
+PARTS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
+"""WordNet's file names and its letters for the parts of speech."""
+
+RELATED_PARTS = "nv"
+"""Parts of speech whose shared senses and kinds are read: nouns and verbs. With adjectives and
+adverbs too, the museum set's spoken runs refused 0.7 points fewer unrelated questions and
+answered none more (Whisper 68.5 / 76.3% against 68.7 / 77.0%, at the first weights tried).
+Opposites are read for every part of speech."""
+
+MIN_TAGGED = 5
+"""A word tagged at least this often in WordNet's own corpus (cntlist.rev) keeps the senses
+that make up SHARE of its tags; a rarer word ("restroom", "loo") keeps its first sense per part
+of speech, the commonest by WordNet's order."""
+
+SHARE = 0.2
+"""See MIN_TAGGED: "night" keeps 1 of its 6 senses, "child" 2 of 4, "close" its two commonest.
+Keeping each word's first two senses instead linked "last" to "close" and "night" to "evening",
+so "who won the football last night" got the museum's closing time (museum set, Whisper, spoken:
+unrelated questions refused 77.0 -> 70.2%)."""
+
+SAME = 0
+"""Relation kinds: the two words share a kept sense ("kid", "child")."""
+KIND_OF = 1
+"""The first word's sense is directly a kind of the second's ("restroom" of "toilet"), one way:
+said the other way round ("room" for "toilet", "clothes" for "coat") it is not the same thing."""
+OPPOSITE = 2
+"""The dictionary names them opposites ("open", "close")."""
+
+SynsetId = tuple[str, str]
+"""A part of speech's letter and the synset's offset in its data file."""
+
+Pointer = tuple[str, SynsetId, int, int]
+"""A relation in a data file: its symbol, the target synset, and the source and target words'
+numbers (0 when it relates whole synsets)."""
+
+Synsets = dict[SynsetId, tuple[list[str], list[Pointer]]]
+"""Each synset's words (in its data file's order) and pointers."""
+
+
+class Lexicon:
+    """Relations between stems: ``related(stem)`` -> {other stem: kind}."""
+
+    def __init__(
+        self, stems: np.ndarray, first: np.ndarray, second: np.ndarray, kinds: np.ndarray
+    ) -> None:
+        self._stems = stems.tolist()
+        self._row = {stem: row for row, stem in enumerate(self._stems)}
+        order = np.argsort(first, kind="stable")
+        self._first = first[order]
+        self._second = second[order]
+        self._kinds = kinds[order]
+
+    def related(self, stem: str) -> dict[str, int]:
+        row = self._row.get(stem)
+        if row is None:
+            return {}
+        lo = int(np.searchsorted(self._first, row, side="left"))
+        hi = int(np.searchsorted(self._first, row, side="right"))
+        return {
+            self._stems[int(other)]: int(kind)
+            for other, kind in zip(self._second[lo:hi], self._kinds[lo:hi], strict=True)
+        }
+
+
+@functools.cache
+def load_lexicon() -> Lexicon | None:
+    """The relations (from the cache, else built from the WordNet files); None, with one
+    warning, when the files are missing: the matcher then goes on with word vectors alone."""
+    if not (FOLDER / "data.noun").is_file():
+        log.warning(
+            "dictionary: WordNet is not installed (no %s), so words such as 'restroom' for "
+            "'toilets' are not matched; run `make install` (Debian package wordnet-base)",
+            FOLDER / "data.noun",
+        )
+        return None
+    arrays = cached_arrays(
+        f"wordnet-3.0-{RELATED_PARTS}-{MIN_TAGGED}-{SHARE}.npz", lambda: _build(new_stemmer())
+    )
+    return Lexicon(arrays["stems"], arrays["first"], arrays["second"], arrays["kinds"])
+
+
+def _build(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
+    senses, synsets, bases = _read(FOLDER, stem)
+    words_of: dict[SynsetId, set[str]] = {}
+    for lemma, ids in senses.items():
+        for sid in ids:
+            words_of.setdefault(sid, set()).add(lemma)
+    pairs: dict[tuple[str, str], int] = {}
+
+    def add(a: str, b: str, kind: int, both: bool = True) -> None:
+        # A word and its own irregular form ("leaf", "leaves") are not two words.
+        if bases.get(a) == b or bases.get(b) == a:
+            return
+        first, second = stem(a), stem(b)
+        if first == second:
+            return
+        for key in ((first, second), (second, first)) if both else ((first, second),):
+            # An opposite wins over any shared sense.
+            if kind == OPPOSITE or key not in pairs:
+                pairs[key] = kind
+
+    for sid, lemmas in words_of.items():
+        related = sid[0] in RELATED_PARTS
+        ordered = sorted(lemmas)
+        for i, a in enumerate(ordered if related else ()):
+            for b in ordered[i + 1 :]:
+                add(a, b, SAME)
+        for symbol, target, source_word, target_word in synsets[sid][1]:
+            if symbol in ("@", "@i") and related:
+                for a in lemmas:
+                    for b in words_of.get(target, ()):
+                        add(a, b, KIND_OF, both=False)
+            elif symbol == "!" and source_word and target_word:
+                a = synsets[sid][0][source_word - 1]
+                b = synsets[target][0][target_word - 1]
+                if a.isalpha() and b.isalpha():
+                    add(a, b, OPPOSITE)
+    stems = sorted({s for pair in pairs for s in pair})
+    row = {s: i for i, s in enumerate(stems)}
+    log.info("dictionary: %d relations between %d stems from WordNet", len(pairs), len(stems))
+    return {
+        "stems": np.asarray(stems),
+        "first": np.asarray([row[a] for a, _ in pairs], dtype=np.int32),
+        "second": np.asarray([row[b] for _, b in pairs], dtype=np.int32),
+        "kinds": np.asarray(list(pairs.values()), dtype=np.int8),
+    }
+
+
+def _read(
+    folder: Path, stem: Callable[[str], str]
+) -> tuple[dict[str, list[SynsetId]], Synsets, dict[str, str]]:
+    """Each single word's kept senses; each synset's words and pointers; and the irregular
+    forms read as their base word ("children": "child"), which get its senses."""
+    tagged: dict[str, dict[tuple[str, int], int]] = {}
+    for fields in _records(folder / "cntlist.rev"):
+        lemma, key = fields[0].split("%", 1)
+        # The sense key's first digit is the synset type: noun, verb, adjective, adverb,
+        # adjective satellite.
+        tagged.setdefault(lemma, {})[("nvara"[int(key[0]) - 1], int(fields[1]))] = int(fields[2])
+    senses: dict[str, list[SynsetId]] = {}
+    synsets: Synsets = {}
+    for name, part in PARTS.items():
+        for fields in _records(folder / f"index.{name}"):
+            lemma = fields[0]
+            if lemma.isalpha():
+                offsets = fields[6 + int(fields[3]) :]
+                kept = _kept_senses(offsets, part, tagged.get(lemma, {}))
+                senses.setdefault(lemma, []).extend((part, o) for o in kept)
+        for fields in _records(folder / f"data.{name}"):
+            count = int(fields[3], 16)
+            words = [fields[4 + 2 * i].lower().split("(")[0] for i in range(count)]
+            at = 4 + 2 * count
+            pointers: list[Pointer] = []
+            for _ in range(int(fields[at])):
+                symbol, offset, target_part, source_target = fields[at + 1 : at + 5]
+                at += 4
+                target = ("a" if target_part == "s" else target_part, offset)
+                pointers.append(
+                    (symbol, target, int(source_target[:2], 16), int(source_target[2:], 16))
+                )
+            synsets[(part, fields[0])] = (words, pointers)
+    indexed = {stem(lemma) for lemma in senses}
+    bases: dict[str, str] = {}
+    for name, part in PARTS.items():
+        for fields in _records(folder / f"{name}.exc"):
+            inflected, base = fields[0], fields[1]
+            # "leaves" (of leaf) is not read: its stem is the verb "leave"'s.
+            if inflected.isalpha() and base in senses and stem(inflected) not in indexed:
+                bases[inflected] = base
+                mine = senses.setdefault(inflected, [])
+                mine.extend(s for s in senses[base] if s[0] == part and s not in mine)
+    return senses, synsets, bases
+
+
+def _kept_senses(offsets: list[str], part: str, tags: dict[tuple[str, int], int]) -> list[str]:
+    """The senses of one word and part of speech (commonest first) that MIN_TAGGED and SHARE
+    keep; ``tags``: how often each (part, sense number) of the word was tagged."""
+    total = sum(tags.values())
+    if total < MIN_TAGGED:
+        return offsets[:1]
+    return [o for i, o in enumerate(offsets) if tags.get((part, i + 1), 0) >= SHARE * total]
+
+
+def _records(path: Path) -> Iterator[list[str]]:
+    """A WordNet file's lines as fields, without the licence header (lines starting with a
+    space) and a gloss (after " | ")."""
+    with path.open(encoding="latin-1") as lines:
+        for line in lines:
+            if not line.startswith(" "):
+                yield line.split(" | ", 1)[0].split()
