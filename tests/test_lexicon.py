@@ -3,6 +3,7 @@ that `make install` puts in place."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -74,10 +75,23 @@ def test_the_relations_are_built_once_then_read_from_the_cache(
     assert cached.stat().st_size < 20_000_000
 
 
-def test_without_wordnet_one_warning_says_what_to_install(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize("damage", ["missing", "cut short", "not wordnet"])
+def test_without_readable_wordnet_one_warning_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: str
 ) -> None:
-    monkeypatch.setattr(lexicon, "FOLDER", tmp_path / "no-wordnet")
+    """Missing or damaged files leave the matcher without a dictionary, not without a start."""
+    folder = tmp_path / "wordnet"
+    if damage != "missing":
+        shutil.copytree(lexicon.FOLDER, folder)
+        data = folder / "data.noun"
+        text = data.read_text(encoding="latin-1")
+        if damage == "cut short":
+            data.write_text(text[: len(text) // 2], encoding="latin-1")
+        else:
+            data.write_text("00001740 03 n zz entity\n", encoding="latin-1")
+    monkeypatch.setattr(lexicon, "FOLDER", folder)
+    monkeypatch.setenv("VOICE_CACHE", str(tmp_path / "cache"))
     assert load_lexicon.__wrapped__() is None
     [warning] = [r.getMessage() for r in caplog.records if "WordNet" in r.getMessage()]
-    assert "wordnet-base" in warning and "make install" in warning
+    assert "cannot read WordNet" in warning and "wordnet-base" in warning, warning
+    assert not list((tmp_path / "cache").glob("wordnet-*"))

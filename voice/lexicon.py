@@ -95,21 +95,37 @@ class Lexicon:
 @functools.cache
 def load_lexicon() -> Lexicon | None:
     """The relations (from the cache, else built from the WordNet files); None, with one
-    warning, when the files are missing: the matcher then goes on with word vectors alone."""
-    if not (FOLDER / "data.noun").is_file():
+    warning, when the files are missing or cannot be read: the matcher then goes on with word
+    vectors alone."""
+    try:
+        arrays = cached_arrays(
+            f"wordnet-3.0-{RELATED_PARTS}-{MIN_TAGGED}-{SHARE}.npz", lambda: _build(new_stemmer())
+        )
+    except UnreadableWordNet as exc:
         log.warning(
-            "dictionary: WordNet is not installed (no %s), so words such as 'restroom' for "
-            "'toilets' are not matched; run `make install` (Debian package wordnet-base)",
-            FOLDER / "data.noun",
+            "dictionary: cannot read WordNet (%s), so words such as 'restroom' for 'toilets' are "
+            "not matched; run `make install` again (it installs the Debian package "
+            "wordnet-base)",
+            exc,
         )
         return None
-    arrays = cached_arrays(
-        f"wordnet-3.0-{RELATED_PARTS}-{MIN_TAGGED}-{SHARE}.npz", lambda: _build(new_stemmer())
-    )
     return Lexicon(arrays["stems"], arrays["first"], arrays["second"], arrays["kinds"])
 
 
+class UnreadableWordNet(Exception):
+    """The WordNet files are missing, cut short or not in WordNet's format."""
+
+
 def _build(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
+    try:
+        return _relations(stem)
+    except FileNotFoundError as exc:
+        raise UnreadableWordNet(f"no {exc.filename}") from None
+    except (OSError, ValueError, IndexError, KeyError) as exc:
+        raise UnreadableWordNet(f"{FOLDER}: {exc!r}") from None
+
+
+def _relations(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
     senses, synsets, bases = _read(FOLDER, stem)
     words_of: dict[SynsetId, set[str]] = {}
     for lemma, ids in senses.items():
