@@ -6,7 +6,7 @@ Word vectors (voice.word_vectors) put words near each other when they occur in t
 and names the others opposites.
 
 Only single words are read, and only the senses people mostly mean (``_kept_senses``): "can"
-is a toilet in its seventh sense as a noun, "last" a kind of "close" only as a rare noun. The
+is a toilet in its seventh sense as a noun, "last" means "close" only as a rare noun. The
 relations between stems (the matcher's terms) are built once (about 5 s) and kept in the cache
 folder.
 """
@@ -43,7 +43,9 @@ that make up SHARE of its tags; a rarer word ("restroom", "loo") keeps its first
 of speech, the commonest by WordNet's order."""
 
 SHARE = 0.2
-"""See MIN_TAGGED: "night" keeps 1 of its 6 senses, "child" 2 of 4, "close" its two commonest.
+"""See MIN_TAGGED: "night" keeps 1 of its 8 senses as a noun, "child" 2 of 4. A word whose tags
+are spread over many senses keeps none: "close" (its commonest sense has 38 of 193 tags) counts
+only through its other forms ("closing" shares a sense with "shutting", stemmed "shut").
 Keeping each word's first two senses instead linked "last" to "close" and "night" to "evening",
 so "who won the football last night" got the museum's closing time (museum set, Whisper, spoken:
 unrelated questions refused 77.0 -> 70.2%)."""
