@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -487,12 +488,17 @@ def read_typed_set(*paths: Path) -> list[tuple[int | None, str]]:
     return rows
 
 
+def without_answers_agreement(patched: pytest.MonkeyPatch) -> None:
+    """Matchers made after this never let the answers agree (ANSWER_AGREEMENT_MARGIN)."""
+    patched.setattr(match, "ANSWER_AGREEMENT_MARGIN", 2.0)
+
+
 def without_agreement(patched: pytest.MonkeyPatch) -> None:
     """Neither second reading can agree with the meaning of the questions (Matcher.agreement):
     the words never reach AGREEMENT_WORDS_MIN, the answers never lead by
     ANSWER_AGREEMENT_MARGIN."""
     patched.setattr(match, "AGREEMENT_WORDS_MIN", 101.0)
-    patched.setattr(match, "ANSWER_AGREEMENT_MARGIN", 2.0)
+    without_answers_agreement(patched)
 
 
 def tally_typed(matcher: Matcher, rows: list[tuple[int | None, str]]) -> tuple[int, int]:
@@ -589,7 +595,7 @@ def test_the_agreement_gains_on_typed_rewordings_of_both_knowledge_bases(
         without_agreement(patched)
         before_right, before_refused = tally_typed(Matcher(kb), rows)
     with monkeypatch.context() as patched:
-        patched.setattr(match, "ANSWER_AGREEMENT_MARGIN", 2.0)  # the words' agreement alone
+        without_answers_agreement(patched)  # the words' agreement alone
         right, refused = tally_typed(Matcher(kb), rows)
     answered, before_answered = right - refused, before_right - before_refused
     assert answered >= before_answered + least_gain, (answered, before_answered)
@@ -612,7 +618,7 @@ def test_a_question_and_an_answer_nearest_in_meaning_answer_a_rewording_sharing_
     without that agreement, and by a stricter threshold."""
     kb = load_knowledge_base(ENGLISH_DATA / "museum.txt")
     with monkeypatch.context() as patched:
-        patched.setattr(match, "ANSWER_AGREEMENT_MARGIN", 2.0)
+        without_answers_agreement(patched)
         before = Matcher(kb).match([said])
     assert before.entry is None and before.best is None, before.best  # no word in common
     result = Matcher(kb).match([said])
@@ -659,50 +665,25 @@ def test_opposites_are_never_near_in_meaning(monkeypatch: pytest.MonkeyPatch) ->
     assert Matcher(kb).score(terms("cheap"), terms("expensive")) == 0.0
 
 
+@pytest.mark.parametrize("turn_off", [without_dictionary, without_answers_agreement])
 @pytest.mark.parametrize(
     "kb_path, typed_sets, least_gain",
     [(SEEDS, SEEDS_TYPED_SETS, 0), (ENGLISH_DATA / "museum.txt", MUSEUM_TYPED_SETS, 3)],
 )
-def test_the_dictionary_answers_more_and_refuses_as_much_on_typed_sets(
-    monkeypatch: pytest.MonkeyPatch, kb_path: Path, typed_sets: list[Path], least_gain: int
+def test_each_rule_answers_more_and_refuses_as_much_on_typed_sets(
+    monkeypatch: pytest.MonkeyPatch,
+    turn_off: Callable[[pytest.MonkeyPatch], None],
+    kb_path: Path,
+    typed_sets: list[Path],
+    least_gain: int,
 ) -> None:
-    """On every typed set: the museum's everyday words gain, and no unrelated question is
-    answered on either knowledge base."""
+    """On every typed set, the dictionary (the museum's everyday words) and the answers'
+    agreement (its rewordings that share no word with their questions) each gain, and neither
+    answers an unrelated question on either knowledge base."""
     rows = read_typed_set(*typed_sets)
     kb = load_knowledge_base(kb_path)
     with monkeypatch.context() as patched:
-        without_dictionary(patched)
-        before_right, before_refused = tally_typed(Matcher(kb), rows)
-    right, refused = tally_typed(Matcher(kb), rows)
-    assert right >= before_right + least_gain, (right, before_right)
-    assert refused == before_refused, (refused, before_refused)
-
-
-@pytest.mark.parametrize(
-    "kb_path, typed_sets, least_gain",
-    [
-        (
-            SEEDS,
-            SEEDS_TYPED_SETS,
-            0,
-        ),
-        (
-            ENGLISH_DATA / "museum.txt",
-            MUSEUM_TYPED_SETS,
-            3,
-        ),
-    ],
-)
-def test_the_answers_agreement_answers_more_and_refuses_as_much_on_typed_sets(
-    monkeypatch: pytest.MonkeyPatch, kb_path: Path, typed_sets: list[Path], least_gain: int
-) -> None:
-    """The question's and the answer's meanings agreeing (ANSWER_AGREEMENT_MARGIN) on every
-    typed set: the museum's rewordings that share no word with their questions gain, and no
-    unrelated question is answered on either knowledge base."""
-    rows = read_typed_set(*typed_sets)
-    kb = load_knowledge_base(kb_path)
-    with monkeypatch.context() as patched:
-        patched.setattr(match, "ANSWER_AGREEMENT_MARGIN", 2.0)
+        turn_off(patched)
         before_right, before_refused = tally_typed(Matcher(kb), rows)
     right, refused = tally_typed(Matcher(kb), rows)
     assert right >= before_right + least_gain, (right, before_right)
