@@ -521,11 +521,20 @@ SEEDS_TYPED_SETS = [
     HOLDOUT_DATA / "holdout_out_of_domain.tsv",
 ]
 """The seeds' typed rewordings and unrelated questions: development and held-out."""
+MUSEUM = ENGLISH_DATA / "museum.txt"
+"""A museum kiosk's knowledge base: short answers, everyday questions."""
+EVENT = ENGLISH_DATA / "event.txt"
+"""An event desk's knowledge base, written after the dictionary's weights were chosen."""
 MUSEUM_TYPED_SETS = [
     ENGLISH_DATA / "museum_phrasings.tsv",
     ENGLISH_DATA / "museum_out_of_domain.tsv",
 ]
 """The museum knowledge base's typed rewordings and unrelated questions."""
+EVENT_TYPED_SETS = [
+    ENGLISH_DATA / "event_phrasings.tsv",
+    ENGLISH_DATA / "event_out_of_domain.tsv",
+]
+"""The event desk's typed rewordings and unrelated questions."""
 
 
 def test_weighing_answers_gains_on_typed_rewordings_and_refuses_as_many(
@@ -551,7 +560,7 @@ def test_weighing_answers_costs_nothing_on_a_knowledge_base_with_short_answers(
     so weighing answers must not take away what the words answer or refuse. A floor under the
     answers' cosine, measured in the sixteenth session, would have refused right answers here."""
     rows = read_typed_set(*MUSEUM_TYPED_SETS)
-    kb = load_knowledge_base(ENGLISH_DATA / "museum.txt")
+    kb = load_knowledge_base(MUSEUM)
     words_right, words_refused = tally_typed(words_alone(monkeypatch, kb), rows)
     # The answers' weighing alone: the agreements have their own tests.
     without_agreement(monkeypatch)
@@ -570,7 +579,7 @@ def test_weighing_answers_costs_nothing_on_a_knowledge_base_with_short_answers(
             0,
         ),
         (
-            ENGLISH_DATA / "museum.txt",
+            MUSEUM,
             MUSEUM_TYPED_SETS,
             1,
             1,
@@ -616,7 +625,7 @@ def test_a_question_and_an_answer_nearest_in_meaning_answer_a_rewording_sharing_
     """A rewording that shares no word with its question is answered when its question is
     clearly the nearest in meaning and its answer is too (ANSWER_AGREEMENT_MARGIN); refused
     without that agreement, and by a stricter threshold."""
-    kb = load_knowledge_base(ENGLISH_DATA / "museum.txt")
+    kb = load_knowledge_base(MUSEUM)
     with monkeypatch.context() as patched:
         without_answers_agreement(patched)
         before = Matcher(kb).match([said])
@@ -644,7 +653,7 @@ def test_the_dictionarys_words_for_a_questions_word_answer_it(
 ) -> None:
     """Everyday words for the museum questions' words, which the word vectors do not put near
     them, answer the question through the dictionary (SAME_WEIGHT, KIND_OF_WEIGHT)."""
-    kb = load_knowledge_base(ENGLISH_DATA / "museum.txt")
+    kb = load_knowledge_base(MUSEUM)
     with monkeypatch.context() as patched:
         without_dictionary(patched)
         assert Matcher(kb).match([said]).entry is None
@@ -665,10 +674,16 @@ def test_opposites_are_never_near_in_meaning(monkeypatch: pytest.MonkeyPatch) ->
     assert Matcher(kb).score(terms("cheap"), terms("expensive")) == 0.0
 
 
-@pytest.mark.parametrize("turn_off", [without_dictionary, without_answers_agreement])
 @pytest.mark.parametrize(
-    "kb_path, typed_sets, least_gain",
-    [(SEEDS, SEEDS_TYPED_SETS, 0), (ENGLISH_DATA / "museum.txt", MUSEUM_TYPED_SETS, 3)],
+    "turn_off, kb_path, typed_sets, least_gain",
+    [
+        (without_dictionary, SEEDS, SEEDS_TYPED_SETS, 0),
+        (without_dictionary, MUSEUM, MUSEUM_TYPED_SETS, 3),
+        (without_dictionary, EVENT, EVENT_TYPED_SETS, 2),
+        (without_answers_agreement, SEEDS, SEEDS_TYPED_SETS, 0),
+        (without_answers_agreement, MUSEUM, MUSEUM_TYPED_SETS, 3),
+        (without_answers_agreement, EVENT, EVENT_TYPED_SETS, 0),
+    ],
 )
 def test_each_rule_answers_more_and_refuses_as_much_on_typed_sets(
     monkeypatch: pytest.MonkeyPatch,
@@ -677,9 +692,9 @@ def test_each_rule_answers_more_and_refuses_as_much_on_typed_sets(
     typed_sets: list[Path],
     least_gain: int,
 ) -> None:
-    """On every typed set, the dictionary (the museum's everyday words) and the answers'
-    agreement (its rewordings that share no word with their questions) each gain, and neither
-    answers an unrelated question on either knowledge base."""
+    """On every typed set, the dictionary (the museum's and the event desk's everyday words) and
+    the answers' agreement (the museum's rewordings that share no word with their questions)
+    each gain, and neither answers an unrelated question on any knowledge base."""
     rows = read_typed_set(*typed_sets)
     kb = load_knowledge_base(kb_path)
     with monkeypatch.context() as patched:
@@ -707,7 +722,7 @@ def test_a_polite_frame_around_a_question_does_not_count_against_it(frame: str) 
 @pytest.mark.parametrize(
     "seeds, phrasings",
     [
-        (ENGLISH_DATA / "museum.txt", ["museum_phrasings.tsv"]),
+        (MUSEUM, ["museum_phrasings.tsv"]),
         (KOREAN_KB, ["phrasings.tsv", "holdout_phrasings.tsv"]),
     ],
 )
@@ -745,7 +760,7 @@ def test_an_empty_knowledge_base_refuses_without_suggestions() -> None:
 
 def test_the_cloakroom_question_is_pointed_to_the_coat_entry() -> None:
     """What a visitor hears: the refusal names the question that has the answer first."""
-    matcher = Matcher(load_knowledge_base(ENGLISH_DATA / "museum.txt"))
+    matcher = Matcher(load_knowledge_base(MUSEUM))
     result = matcher.match(["is there a cloakroom"])
     assert result.entry is None
     assert result.suggested[0].question == "Where can I leave my coat?", result.answer
@@ -811,7 +826,7 @@ def test_prepared_vectors_are_kept_and_an_edit_encodes_only_what_changed(
     "kb_path, said, expected",
     [
         (SEEDS, "are european governments helping or making things worse", 2),
-        (ENGLISH_DATA / "museum.txt", "where's the bathroom", 1),
+        (MUSEUM, "where's the bathroom", 1),
     ],
 )
 def test_words_and_meaning_agreeing_answer_what_neither_answers_alone(
