@@ -276,8 +276,8 @@ museum's ("toilets", "coat", "close") are replaced all the time. Museum, Whisper
 The museum set showed the failures this came from, so it is not blind to it. The check that is
 (texts written after the choice, typed): a new event desk's knowledge base
 (tests/data/english/event*), 18 rewordings 8 -> 10 right, 12 unrelated questions 11 refused
-both; 18 new museum rewordings 9 -> 11, its 12 new
-unrelated questions 10 refused both; 20 near-domain questions on the seeds 11 refused both."""
+both; 18 new museum rewordings 9 -> 11, 12 new unrelated questions 10 refused both; 20
+near-domain questions on the seeds 11 refused both."""
 
 KIND_OF_WEIGHT = 0.8
 """See SAME_WEIGHT."""
