@@ -69,6 +69,8 @@ def test_the_relations_are_built_once_then_read_from_the_cache(
     monkeypatch.setenv("VOICE_CACHE", str(tmp_path))
     built = load_lexicon.__wrapped__()
     [cached] = tmp_path.glob("wordnet-*.npz")
+    # Read from the cache alone: the WordNet files are not looked at again.
+    monkeypatch.setattr(lexicon, "FOLDER", tmp_path / "no-wordnet")
     read = load_lexicon.__wrapped__()
     assert built is not None and read is not None
     assert read.related("restroom") == built.related("restroom") != {}

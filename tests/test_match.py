@@ -488,6 +488,11 @@ def read_typed_set(*paths: Path) -> list[tuple[int | None, str]]:
     return rows
 
 
+def without_dictionary(patched: pytest.MonkeyPatch) -> None:
+    """Matchers made after this have word vectors but no dictionary (voice.lexicon)."""
+    patched.setattr(match, "load_lexicon", lambda: None)
+
+
 def without_answers_agreement(patched: pytest.MonkeyPatch) -> None:
     """Matchers made after this never let the answers agree (ANSWER_AGREEMENT_MARGIN)."""
     patched.setattr(match, "ANSWER_AGREEMENT_MARGIN", 2.0)
@@ -633,11 +638,6 @@ def test_a_question_and_an_answer_nearest_in_meaning_answer_a_rewording_sharing_
     result = Matcher(kb).match([said])
     assert result.entry is not None and result.entry.id == expected, result.best
     assert Matcher(kb, threshold=40.0).match([said]).entry is None
-
-
-def without_dictionary(patched: pytest.MonkeyPatch) -> None:
-    """Matchers made after this have word vectors but no dictionary (voice.lexicon)."""
-    patched.setattr(match, "load_lexicon", lambda: None)
 
 
 @pytest.mark.parametrize(

@@ -94,6 +94,10 @@ class Lexicon:
         }
 
 
+class UnreadableWordNet(Exception):
+    """The WordNet files are missing, cut short or not in WordNet's format."""
+
+
 @functools.cache
 def load_lexicon() -> Lexicon | None:
     """The relations (from the cache, else built from the WordNet files); None, with one
@@ -112,10 +116,6 @@ def load_lexicon() -> Lexicon | None:
         )
         return None
     return Lexicon(arrays["stems"], arrays["first"], arrays["second"], arrays["kinds"])
-
-
-class UnreadableWordNet(Exception):
-    """The WordNet files are missing, cut short or not in WordNet's format."""
 
 
 def _build(stem: Callable[[str], str]) -> dict[str, np.ndarray]:

@@ -89,7 +89,7 @@ from rapidfuzz import fuzz, process
 
 from voice.cache import cached_arrays
 from voice.language import ENGLISH, Phrases, is_korean, phrases_for
-from voice.lexicon import KIND_OF, OPPOSITE, SAME, load_lexicon
+from voice.lexicon import OPPOSITE, SAME, load_lexicon
 from voice.places import region_terms
 from voice.seeds import Entry, KnowledgeBase
 from voice.sentence_vectors import (
@@ -281,8 +281,6 @@ near-domain questions on the seeds 11 refused both."""
 
 KIND_OF_WEIGHT = 0.8
 """See SAME_WEIGHT."""
-
-DICTIONARY_WEIGHTS = {SAME: SAME_WEIGHT, KIND_OF: KIND_OF_WEIGHT}
 
 SENTENCE_MIN = 0.88
 """For a knowledge base in a language without word vectors (Korean), an entry the words found
@@ -696,7 +694,7 @@ class Matcher:
                         near.get(term, {}).pop(other, None)
                         near.get(other, {}).pop(term, None)
                     else:
-                        link(term, other, DICTIONARY_WEIGHTS[kind])
+                        link(term, other, SAME_WEIGHT if kind == SAME else KIND_OF_WEIGHT)
         return near
 
     def shortlist(self, said: Sequence[str], meaning: NearInMeaning | None = None) -> list[int]:
