@@ -5,17 +5,18 @@ Word vectors (voice.word_vectors) put words near each other when they occur in t
 "late" are 0.93 and "cheap" and "expensive" 0.86. WordNet says a restroom is a kind of toilet,
 and names the others opposites.
 
-Only single words are read, and only the senses people mostly mean (``_kept_senses``): "can"
-is a toilet in its seventh sense as a noun, "last" means "close" only as a rare noun. The
-relations between stems (the matcher's terms) are built once (about 5 s) and kept in the cache
-folder.
+Words and phrases of up to PHRASE_WORDS words ("men's room", "sign in") are read, and only the
+senses people mostly mean (``_kept_senses``): "can" is a toilet in its seventh sense as a noun,
+"last" means "close" only as a rare noun. The relations between stems (the matcher's terms; a
+phrase's stems joined by spaces) are built once (about 10 s) and kept in the cache folder.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +51,13 @@ Keeping each word's first two senses instead linked "last" to "close" and "night
 so "who won the football last night" got the museum's closing time (museum set, Whisper, spoken:
 unrelated questions refused 77.0 -> 70.2%)."""
 
+PHRASE_WORDS = 3
+"""The longest phrases read, in words ("men's room", "check in", "lock up"): 59,000 of them.
+The matcher finds them in what was heard and in the questions (Matcher.phrases_in)."""
+
+LEMMA_SEPARATORS = re.compile(r"[_-]")
+"""What joins a phrase's words in WordNet's lemmas ("men's_room", "check-in")."""
+
 SAME = 0
 """Relation kinds: the two words share a kept sense ("kid", "child")."""
 KIND_OF = 1
@@ -57,6 +65,9 @@ KIND_OF = 1
 said the other way round ("room" for "toilet", "clothes" for "coat") it is not the same thing."""
 OPPOSITE = 2
 """The dictionary names them opposites ("open", "close")."""
+KIND_OF_KIND = 3
+"""The first word's sense is a kind of a kind of the second's ("ladies' room" of "toilet",
+through "restroom"; "cellphone" of "phone", through "radiotelephone"), one way."""
 
 SynsetId = tuple[str, str]
 """A part of speech's letter and the synset's offset in its data file."""
@@ -77,10 +88,29 @@ class Lexicon:
     ) -> None:
         self._stems = stems.tolist()
         self._row = {stem: row for row, stem in enumerate(self._stems)}
+        self._phrases = frozenset(s for s in self._stems if " " in s)
+        self._longest = max((s.count(" ") + 1 for s in self._phrases), default=1)
         order = np.argsort(first, kind="stable")
         self._first = first[order]
         self._second = second[order]
         self._kinds = kinds[order]
+
+    def phrases_in(self, stems: Sequence[str]) -> list[tuple[str, list[str]]]:
+        """The dictionary's phrases among these consecutive stems, function words included
+        ("ladi room" in "is there a ladies room"), and its words said in two pieces ("rest
+        room" as "restroom"), each with the stems it is made of."""
+        found = []
+        for start in range(len(stems) - 1):
+            first, second = stems[start], stems[start + 1]
+            if first + second in self._row:
+                found.append((first + second, [first, second]))
+            phrase = f"{first} {second}"
+            for end in range(start + 2, min(start + self._longest, len(stems)) + 1):
+                if end > start + 2:
+                    phrase = f"{phrase} {stems[end - 1]}"
+                if phrase in self._phrases:
+                    found.append((phrase, list(stems[start:end])))
+        return found
 
     def related(self, stem: str) -> dict[str, int]:
         row = self._row.get(stem)
@@ -105,7 +135,8 @@ def load_lexicon() -> Lexicon | None:
     vectors alone."""
     try:
         arrays = cached_arrays(
-            f"wordnet-3.0-{RELATED_PARTS}-{MIN_TAGGED}-{SHARE}.npz", lambda: _build(new_stemmer())
+            f"wordnet-3.0-{RELATED_PARTS}-{MIN_TAGGED}-{SHARE}-{PHRASE_WORDS}-steps2.npz",
+            lambda: _build(_phrase_stemmer(new_stemmer())),
         )
     except UnreadableWordNet as exc:
         log.warning(
@@ -127,6 +158,17 @@ def _build(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
         raise UnreadableWordNet(f"{FOLDER}: {exc!r}") from None
 
 
+def _readable(lemma: str) -> bool:
+    """A word, or a phrase of up to PHRASE_WORDS words ("men's_room", "check-in")."""
+    parts = LEMMA_SEPARATORS.split(lemma.replace("'", ""))
+    return len(parts) <= PHRASE_WORDS and all(part.isalpha() for part in parts)
+
+
+def _phrase_stemmer(stem: Callable[[str], str]) -> Callable[[str], str]:
+    """A lemma's stems as the matcher's analyzer makes them, one space between words."""
+    return lambda lemma: " ".join(stem(word) for word in LEMMA_SEPARATORS.split(lemma))
+
+
 def _relations(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
     senses, synsets, bases = _read(FOLDER, stem)
     words_of: dict[SynsetId, set[str]] = {}
@@ -143,8 +185,9 @@ def _relations(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
         if first == second:
             return
         for key in ((first, second), (second, first)) if both else ((first, second),):
-            # An opposite wins over any shared sense.
-            if kind == OPPOSITE or key not in pairs:
+            # An opposite wins over any shared sense, and a nearer relation over two steps.
+            known = pairs.get(key)
+            if known is None or kind == OPPOSITE or (known == KIND_OF_KIND and kind != known):
                 pairs[key] = kind
 
     for sid, lemmas in words_of.items():
@@ -158,6 +201,10 @@ def _relations(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
                 for a in lemmas:
                     for b in words_of.get(target, ()):
                         add(a, b, KIND_OF, both=False)
+                for further in _kinds(synsets, target):
+                    for a in lemmas:
+                        for b in words_of.get(further, ()):
+                            add(a, b, KIND_OF_KIND, both=False)
             elif symbol == "!" and source_word and target_word:
                 a = synsets[sid][0][source_word - 1]
                 b = synsets[target][0][target_word - 1]
@@ -172,6 +219,11 @@ def _relations(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
         "second": np.asarray([row[b] for _, b in pairs], dtype=np.int32),
         "kinds": np.asarray(list(pairs.values()), dtype=np.int8),
     }
+
+
+def _kinds(synsets: Synsets, sid: SynsetId) -> list[SynsetId]:
+    """The synsets of which ``sid`` is directly a kind (or an instance)."""
+    return [target for symbol, target, _, _ in synsets[sid][1] if symbol in ("@", "@i")]
 
 
 def _read(
@@ -190,7 +242,7 @@ def _read(
     for name, part in PARTS.items():
         for fields in _records(folder / f"index.{name}"):
             lemma = fields[0]
-            if lemma.isalpha():
+            if _readable(lemma):
                 offsets = fields[6 + int(fields[3]) :]
                 kept = _kept_senses(offsets, part, tagged.get(lemma, {}))
                 senses.setdefault(lemma, []).extend((part, o) for o in kept)

@@ -235,8 +235,17 @@ class Analyzer:
             stem = self._stems[word] = self._stem_word(word)
         return stem
 
+    def stems(self, text: str) -> list[str]:
+        """Every word's stem, function words included, before synonyms are folded: where the
+        dictionary's phrases are looked for ("men room", "sign in")."""
+        return self._split(text)
+
     def terms(self, text: str) -> list[str]:
         """Content terms of ``text``; when it has none (e.g. "what is it"), all its words."""
-        folded = self._fold_synonyms(self._split(text))
+        return self.terms_of(self._split(text))
+
+    def terms_of(self, stems: list[str]) -> list[str]:
+        """``terms`` of a text whose ``stems`` are at hand."""
+        folded = self._fold_synonyms(stems)
         content = [t for t in folded if t not in self._stopstems]
         return content or folded
