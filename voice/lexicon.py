@@ -165,8 +165,14 @@ def _readable(lemma: str) -> bool:
 
 
 def _phrase_stemmer(stem: Callable[[str], str]) -> Callable[[str], str]:
-    """A lemma's stems as the matcher's analyzer makes them, one space between words."""
-    return lambda lemma: " ".join(stem(word) for word in LEMMA_SEPARATORS.split(lemma))
+    """A lemma's stems as the matcher's analyzer makes them, one space between words; each
+    lemma is stemmed once (the build asks 1.7 million times for 200,000 lemmas)."""
+
+    @functools.cache
+    def stems(lemma: str) -> str:
+        return " ".join(stem(word) for word in LEMMA_SEPARATORS.split(lemma))
+
+    return stems
 
 
 def _relations(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
