@@ -8,7 +8,7 @@ and names the others opposites.
 Words and phrases of up to PHRASE_WORDS words ("men's room", "sign in") are read, and only the
 senses people mostly mean (``_kept_senses``): "can" is a toilet in its seventh sense as a noun,
 "last" means "close" only as a rare noun. The relations between stems (the matcher's terms; a
-phrase's stems joined by spaces) are built once (about 10 s) and kept in the cache folder.
+phrase's stems joined by spaces) are built once (about 5 s) and kept in the cache folder.
 """
 
 from __future__ import annotations
