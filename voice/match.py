@@ -968,10 +968,15 @@ class Matcher:
             for phrase in self.phrases_in(stems, said)
         ]
         meaning = self.near_in_meaning(all_said, heard_phrases)
+        opposed_by_hypothesis = [
+            self.opposites_said(said, hypothesis)
+            for hypothesis, said in zip(heard, said_by_hypothesis, strict=True)
+        ]
         shortlist = self.shortlist(all_said, meaning)
-        for hypothesis, said in zip(heard, said_by_hypothesis, strict=True):
+        for hypothesis, said, opposed in zip(
+            heard, said_by_hypothesis, opposed_by_hypothesis, strict=True
+        ):
             scores: dict[int, Candidate] = {}
-            opposed = self.opposites_said(said, hypothesis)
             for index in shortlist:
                 entry, text, phrasing = self._phrasings[index]
                 score = self.score(said, phrasing, meaning, opposed)
@@ -991,8 +996,7 @@ class Matcher:
                 by_words = ranked
                 ranked = self.weigh_answers(ranked, heard[0])
                 if not ranked or ranked[0].score < threshold:
-                    opposed = self.opposites_said(said_by_hypothesis[0], heard[0])
-                    ranked = self.agreement(by_words, ranked, heard[0], opposed)
+                    ranked = self.agreement(by_words, ranked, heard[0], opposed_by_hypothesis[0])
             elif ranked and ranked[0].score < threshold:
                 ranked = self.second_opinion(ranked, heard[0])
         top = ranked[0] if ranked else None
