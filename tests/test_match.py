@@ -534,6 +534,21 @@ def tally_typed(matcher: Matcher, rows: list[tuple[int | None, str]]) -> tuple[i
     return right, refused
 
 
+def tally_typed_without(
+    monkeypatch: pytest.MonkeyPatch,
+    turn_off: Callable[[pytest.MonkeyPatch], None],
+    kb_path: Path,
+    typed_sets: list[Path],
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """tally_typed over typed sets of a knowledge base with a rule turned off, then with it."""
+    rows = read_typed_set(*typed_sets)
+    kb = load_knowledge_base(kb_path)
+    with monkeypatch.context() as patched:
+        turn_off(patched)
+        before = tally_typed(Matcher(kb), rows)
+    return before, tally_typed(Matcher(kb), rows)
+
+
 ENGLISH_DATA = Path(__file__).resolve().parent / "data" / "english"
 HOLDOUT_DATA = Path(match.__file__).resolve().parent / "data"
 SEEDS_TYPED_SETS = [
@@ -776,12 +791,9 @@ def test_opposites_refuse_more_and_answer_as_many_on_typed_sets(
     """On every typed set, holding opposites against an entry (OPPOSITE_FACTOR) answers no
     unrelated question and no fewer right overall; on the museum's it refuses the questions
     about opening (two), for one rewording lost ("how late are you open tonight")."""
-    rows = read_typed_set(*typed_sets)
-    kb = load_knowledge_base(kb_path)
-    with monkeypatch.context() as patched:
-        without_opposites(patched)
-        before_right, before_refused = tally_typed(Matcher(kb), rows)
-    right, refused = tally_typed(Matcher(kb), rows)
+    (before_right, before_refused), (right, refused) = tally_typed_without(
+        monkeypatch, without_opposites, kb_path, typed_sets
+    )
     assert refused >= before_refused + least_more_refused, (refused, before_refused)
     assert right >= before_right + least_more_refused // 2, (right, before_right)
 
@@ -826,12 +838,9 @@ def test_each_rule_answers_more_and_refuses_as_much_on_typed_sets(
     answers' agreement and one reading by meaning far ahead (the museum's rewordings that share
     no word with their questions) each gain, and none answers an unrelated question on any
     knowledge base."""
-    rows = read_typed_set(*typed_sets)
-    kb = load_knowledge_base(kb_path)
-    with monkeypatch.context() as patched:
-        turn_off(patched)
-        before_right, before_refused = tally_typed(Matcher(kb), rows)
-    right, refused = tally_typed(Matcher(kb), rows)
+    (before_right, before_refused), (right, refused) = tally_typed_without(
+        monkeypatch, turn_off, kb_path, typed_sets
+    )
     assert right >= before_right + least_gain, (right, before_right)
     assert refused == before_refused, (refused, before_refused)
 
