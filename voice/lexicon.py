@@ -16,8 +16,9 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 
@@ -58,6 +59,9 @@ The matcher finds them in what was heard and in the questions (Matcher.phrases_i
 LEMMA_SEPARATORS = re.compile(r"[_-]")
 """What joins a phrase's words in WordNet's lemmas ("men's_room", "check-in")."""
 
+RELATED_KEPT = 20_000
+"""How many stems' relations Lexicon.related keeps (a few MB at most)."""
+
 SAME = 0
 """Relation kinds: the two words share a kept sense ("kid", "child")."""
 KIND_OF = 1
@@ -94,6 +98,7 @@ class Lexicon:
         self._first = first[order]
         self._second = second[order]
         self._kinds = kinds[order]
+        self._kept = functools.lru_cache(maxsize=RELATED_KEPT)(self._related)
 
     def phrases_in(self, stems: Sequence[str]) -> list[tuple[str, list[str]]]:
         """The dictionary's phrases among these consecutive stems, function words included
@@ -112,16 +117,24 @@ class Lexicon:
                     found.append((phrase, list(stems[start:end])))
         return found
 
-    def related(self, stem: str) -> dict[str, int]:
+    def related(self, stem: str) -> Mapping[str, int]:
+        """The stems related to ``stem`` -> the relation's kind. Kept per stem (RELATED_KEPT
+        most recent): the matcher asks for each word heard several times a question (its
+        meaning, then each hypothesis's opposites), at 0.2 ms a time."""
+        return self._kept(stem)
+
+    def _related(self, stem: str) -> Mapping[str, int]:
         row = self._row.get(stem)
         if row is None:
-            return {}
+            return MappingProxyType({})
         lo = int(np.searchsorted(self._first, row, side="left"))
         hi = int(np.searchsorted(self._first, row, side="right"))
-        return {
-            self._stems[int(other)]: int(kind)
-            for other, kind in zip(self._second[lo:hi], self._kinds[lo:hi], strict=True)
-        }
+        return MappingProxyType(
+            {
+                self._stems[int(other)]: int(kind)
+                for other, kind in zip(self._second[lo:hi], self._kinds[lo:hi], strict=True)
+            }
+        )
 
 
 class UnreadableWordNet(Exception):
