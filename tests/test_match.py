@@ -18,7 +18,7 @@ from voice.match import (
     WHISPER_THRESHOLD,
     Matcher,
 )
-from voice.seeds import KnowledgeBase, load_knowledge_base, parse_seeds
+from voice.seeds import Entry, KnowledgeBase, load_knowledge_base, parse_seeds
 from voice.terms import Analyzer, parse_synonyms
 from voice.text import normalize
 
@@ -523,6 +523,18 @@ def without_opposites(patched: pytest.MonkeyPatch) -> None:
     patched.setattr(Matcher, "opposites_said", lambda self, said, heard: {})
 
 
+def answer_without(
+    monkeypatch: pytest.MonkeyPatch,
+    turn_off: Callable[[pytest.MonkeyPatch], None],
+    kb: KnowledgeBase,
+    said: str,
+) -> Entry | None:
+    """The entry a matcher made with a rule turned off answers ``said`` with."""
+    with monkeypatch.context() as patched:
+        turn_off(patched)
+        return Matcher(kb).match([said]).entry
+
+
 def tally_typed(matcher: Matcher, rows: list[tuple[int | None, str]]) -> tuple[int, int]:
     """(right answers, unrelated questions refused) over a typed set's rows."""
     right = refused = 0
@@ -694,9 +706,7 @@ def test_the_dictionarys_words_for_a_questions_word_answer_it(
     """Everyday words for the museum questions' words, which the word vectors do not put near
     them, answer the question through the dictionary (SAME_WEIGHT, KIND_OF_WEIGHT)."""
     kb = load_knowledge_base(MUSEUM)
-    with monkeypatch.context() as patched:
-        without_dictionary(patched)
-        assert Matcher(kb).match([said]).entry is None
+    assert answer_without(monkeypatch, without_dictionary, kb, said) is None
     result = Matcher(kb).match([said])
     assert result.entry is not None and result.entry.id == expected, result.best
 
@@ -721,9 +731,7 @@ def test_the_dictionarys_phrases_two_steps_and_short_words_answer_a_question(
     """Phrases, words heard in pieces, kinds of kinds and short words, which the dictionary
     relates (KIND_OF_KIND_WEIGHT): not answered right without it."""
     kb = load_knowledge_base(questions)
-    with monkeypatch.context() as patched:
-        without_dictionary(patched)
-        before = Matcher(kb).match([said]).entry
+    before = answer_without(monkeypatch, without_dictionary, kb, said)
     assert before is None or before.id != expected
     result = Matcher(kb).match([said])
     assert result.entry is not None and result.entry.id == expected, result.best
@@ -861,9 +869,7 @@ def test_one_reading_by_meaning_far_ahead_answers_alone(
     answered when its question (QUESTION_ALONE_MARGIN) or its answer (ANSWER_ALONE_MARGIN) is
     far nearer in meaning than any other: refused without, and by a stricter threshold."""
     kb = load_knowledge_base(MUSEUM)
-    with monkeypatch.context() as patched:
-        without_reading_alone(patched)
-        assert Matcher(kb).match([said]).entry is None
+    assert answer_without(monkeypatch, without_reading_alone, kb, said) is None
     result = Matcher(kb).match([said])
     assert result.entry is not None and result.entry.id == expected, result.best
     assert Matcher(kb, threshold=40.0).match([said]).entry is None

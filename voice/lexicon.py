@@ -73,6 +73,9 @@ KIND_OF_KIND = 3
 """The first word's sense is a kind of a kind of the second's ("ladies' room" of "toilet",
 through "restroom"; "cellphone" of "phone", through "radiotelephone"), one way."""
 
+KIND_POINTERS = ("@", "@i")
+"""WordNet's pointers from a synset to the one it is a kind (or an instance) of."""
+
 SynsetId = tuple[str, str]
 """A part of speech's letter and the synset's offset in its data file."""
 
@@ -216,7 +219,7 @@ def _relations(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
             for b in ordered[i + 1 :]:
                 add(a, b, SAME)
         for symbol, target, source_word, target_word in synsets[sid][1]:
-            if symbol in ("@", "@i") and related:
+            if symbol in KIND_POINTERS and related:
                 for a in lemmas:
                     for b in words_of.get(target, ()):
                         add(a, b, KIND_OF, both=False)
@@ -242,7 +245,7 @@ def _relations(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
 
 def _kinds(synsets: Synsets, sid: SynsetId) -> list[SynsetId]:
     """The synsets of which ``sid`` is directly a kind (or an instance)."""
-    return [target for symbol, target, _, _ in synsets[sid][1] if symbol in ("@", "@i")]
+    return [target for symbol, target, _, _ in synsets[sid][1] if symbol in KIND_POINTERS]
 
 
 def _read(
