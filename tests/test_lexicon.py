@@ -45,6 +45,22 @@ def test_words_of_one_sense_and_irregular_plurals_are_the_same(dictionary: Lexic
     assert relation(dictionary, "photos", "photograph") == SAME
 
 
+def test_a_nouns_leading_sense_holds_words_whose_sense_it_is_not_first(
+    dictionary: Lexicon,
+) -> None:
+    """MEMBER_PARTS: "taxi"'s sense holds "cab" (its third, 4 tags), "pushchair"'s holds
+    "stroller" (its second): each is the same as the other, either way round."""
+    assert relation(dictionary, "cab", "taxi") == relation(dictionary, "taxi", "cab") == SAME
+    assert relation(dictionary, "stroller", "pushchair") == SAME
+    assert relation(dictionary, "chemist", "pharmacy") == SAME  # British: a chemist's shop
+    assert relation(dictionary, "er", "emergency room") == SAME
+    # Not through a sense far down a common word's list (MEMBER_RANK): "can" is buttocks in
+    # its fourth, "head" a question in its twenty-third; nor through a verb's ("bring", "take").
+    assert relation(dictionary, "can", "buttocks") is None
+    assert relation(dictionary, "head", "question") is None
+    assert relation(dictionary, "bring", "take") is None
+
+
 def test_opposites_are_named(dictionary: Lexicon) -> None:
     assert relation(dictionary, "open", "close") == OPPOSITE
     assert relation(dictionary, "open", "shut") == OPPOSITE
