@@ -793,14 +793,31 @@ def test_a_question_about_the_opposite_of_an_entry_is_refused(
 
 def test_a_phrasing_that_asks_with_the_opposite_still_answers() -> None:
     """The README's way round the cost of OPPOSITE_FACTOR: a `~` phrasing in the visitors'
-    words ("how late are you open") holds no opposite of them."""
-    text = (
-        "What time does the museum close?\n~ How late are you open?\nAt six.\n-\n"
-        "Where are the toilets?\nDownstairs.\n"
-    )
-    kb = KnowledgeBase(tuple(parse_seeds(text, "kb.txt")[0]))
-    result = Matcher(kb).match(["how late are you open tonight"])
-    assert result.entry is not None and result.entry.id == 1, result.best
+    words ("how long are you open") holds no opposite of them."""
+    question = "What time does the museum close?\n"
+    rest = "At six.\n-\nWhere are the toilets?\nDownstairs.\n"
+    said = "how long are you open today"
+    for phrasing, expected in (("", None), ("~ How long are you open?\n", 1)):
+        kb = KnowledgeBase(tuple(parse_seeds(question + phrasing + rest, "kb.txt")[0]))
+        result = Matcher(kb).match([said])
+        assert (result.entry.id if result.entry else None) == expected, result.best
+
+
+@pytest.mark.parametrize("said", ["how late are you open tonight", "are you open till late"])
+def test_asking_how_long_a_place_is_open_asks_when_it_closes(
+    monkeypatch: pytest.MonkeyPatch, said: str
+) -> None:
+    """UNTIL_WORDS: how late a place is open is when it closes, so "open" holds nothing against
+    "What time does the museum close?"; refused while it did."""
+    kb = load_knowledge_base(MUSEUM)
+    assert Matcher(kb).opposites_said(["open"], said) == {}
+
+    def without_until_words(patched: pytest.MonkeyPatch) -> None:
+        patched.setattr(match, "UNTIL_WORDS", frozenset())
+
+    assert answer_without(monkeypatch, without_until_words, kb, said) is None
+    result = Matcher(kb).match([said])
+    assert result.entry is not None and result.entry.id == 2, result.best
 
 
 def test_a_negated_opposite_is_not_held_against_an_entry(matcher: Matcher) -> None:
@@ -823,6 +840,7 @@ def test_a_negated_opposite_is_not_held_against_an_entry(matcher: Matcher) -> No
         (MUSEUM, MUSEUM_TYPED_SETS, 2),
         (EVENT, EVENT_TYPED_SETS, 0),
         (LIBRARY, LIBRARY_TYPED_SETS, 0),
+        (HOTEL, HOTEL_TYPED_SETS, 0),
     ],
 )
 def test_opposites_refuse_more_and_answer_as_many_on_typed_sets(
@@ -830,12 +848,13 @@ def test_opposites_refuse_more_and_answer_as_many_on_typed_sets(
 ) -> None:
     """On every typed set, holding opposites against an entry (OPPOSITE_FACTOR) answers no
     unrelated question and no fewer right overall; on the museum's it refuses the questions
-    about opening (two), for one rewording lost ("how late are you open tonight")."""
+    about opening (two), and no rewording is lost ("how late are you open tonight" asks how
+    long it is open: UNTIL_WORDS)."""
     (before_right, before_refused), (right, refused) = tally_typed_without(
         monkeypatch, without_opposites, kb_path, typed_sets
     )
     assert refused >= before_refused + least_more_refused, (refused, before_refused)
-    assert right >= before_right + least_more_refused // 2, (right, before_right)
+    assert right >= before_right + least_more_refused, (right, before_right)
 
 
 def test_opposites_are_never_near_in_meaning(monkeypatch: pytest.MonkeyPatch) -> None:
