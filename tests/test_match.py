@@ -803,7 +803,7 @@ def test_a_phrasing_that_asks_with_the_opposite_still_answers() -> None:
         assert (result.entry.id if result.entry else None) == expected, result.best
 
 
-@pytest.mark.parametrize("said", ["how late are you open tonight", "are you open till late"])
+@pytest.mark.parametrize("said", ["how late are you open tonight", "till when is the museum open"])
 def test_asking_how_long_a_place_is_open_asks_when_it_closes(
     monkeypatch: pytest.MonkeyPatch, said: str
 ) -> None:
@@ -818,6 +818,36 @@ def test_asking_how_long_a_place_is_open_asks_when_it_closes(
     assert answer_without(monkeypatch, without_until_words, kb, said) is None
     result = Matcher(kb).match([said])
     assert result.entry is not None and result.entry.id == 2, result.best
+
+
+def test_an_answer_does_not_raise_an_entry_whose_question_holds_an_opposite(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first train is not the last one, though the last one's answer names airport trains:
+    weighing answers (RELEVANCE_WEIGHT) does not raise an entry holding an opposite of a word
+    said (OPPOSITE_FACTOR), as the readings by meaning do not."""
+    text = (
+        "When does the last train to the airport leave?\nThe last airport train leaves from "
+        "platform 2 at 23:40. Airport trains run every 20 minutes during the day.\n-\n"
+        "Where can I buy a ticket?\nTicket machines are in the main hall.\n-\n"
+        "Can I take my bike on the train?\nYes, outside rush hours, with a bike ticket.\n"
+    )
+    kb = KnowledgeBase(tuple(parse_seeds(text, "kb.txt")[0]))
+    said = "when's the first train to the airport in the morning"
+    weigh_answers = Matcher.weigh_answers
+
+    def weighing_every_answer(patched: pytest.MonkeyPatch) -> None:
+        patched.setattr(
+            Matcher,
+            "weigh_answers",
+            lambda self, ranked, hypothesis, opposed=None: weigh_answers(self, ranked, hypothesis),
+        )
+
+    before = answer_without(monkeypatch, weighing_every_answer, kb, said)
+    assert before is not None and before.id == 1
+    assert Matcher(kb).match([said]).entry is None
+    result = Matcher(kb).match(["when does the last train to the airport go"])
+    assert result.entry is not None and result.entry.id == 1, result.best
 
 
 def test_a_negated_opposite_is_not_held_against_an_entry(matcher: Matcher) -> None:
