@@ -827,7 +827,8 @@ def test_asking_how_long_a_place_is_open_asks_when_it_closes(
     """UNTIL_WORDS: how late a place is open is when it closes, so "open" holds nothing against
     "What time does the museum close?"; refused while it did."""
     kb = load_knowledge_base(MUSEUM)
-    assert Matcher(kb).opposites_said(["open"], said) == {}
+    matcher = Matcher(kb)
+    assert matcher.opposites_said(matcher.analyzer.terms(said), said) == {}
 
     def without_until_words(patched: pytest.MonkeyPatch) -> None:
         patched.setattr(match, "UNTIL_WORDS", frozenset())

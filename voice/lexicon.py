@@ -236,8 +236,9 @@ def _relations(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
         related = sid[0] in RELATED_PARTS
         # The words of a noun's kept sense for which it is a leading sense, kept or not.
         members = leading.get(sid, set()) if sid[0] in MEMBER_PARTS else set()
+        sharing = sorted(members | lemmas)
         for a in sorted(lemmas) if related else ():
-            for b in sorted(members | lemmas):
+            for b in sharing:
                 if a != b:
                     add(a, b, SAME)
         for symbol, target, source_word, target_word in synsets[sid][1]:

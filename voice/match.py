@@ -1018,7 +1018,7 @@ class Matcher:
         """The knowledge base's terms that the dictionary names opposites of a term said, and
         that were not said themselves -> the terms said they oppose; none when what was
         ``heard`` is negated (NEGATIONS) or asks how long something lasts (UNTIL_WORDS)."""
-        if self.lexicon is None or _negated(heard) or _asks_until(heard):
+        if self.lexicon is None or _negated(heard) or _asks_until(said):
             return {}
         opposed: dict[str, set[str]] = {}
         for term in set(said):
@@ -1117,7 +1117,7 @@ class Matcher:
         said = self._said_vector(sentences, hypothesis)
         rescored = {c.entry.id: c for c in ranked}
         for candidate in weighed:
-            if self._holds_opposite(self._index_of[candidate.entry.id], opposed or {}):
+            if self._holds_opposite(self._index_of[candidate.entry.id], opposed):
                 continue
             cosine = float(self._vector(sentences, candidate.entry.answer, passage=True) @ said)
             raised = candidate.score + RELEVANCE_WEIGHT * 100.0 * (cosine - RELEVANCE_MIN)
@@ -1142,7 +1142,7 @@ class Matcher:
         chosen = self._agreed(sentences, by_words, hypothesis)
         if chosen is None:
             return tuple(ranked)
-        if self._holds_opposite(chosen, opposed or {}):
+        if self._holds_opposite(chosen, opposed):
             return tuple(ranked)
         entry = self.kb.entries[chosen]
         rescored = {c.entry.id: c for c in ranked}
@@ -1150,7 +1150,7 @@ class Matcher:
         rescored[entry.id] = replace(agreed, score=max(agreed.score, self._language_threshold))
         return _best_first(rescored.values())
 
-    def _holds_opposite(self, index: int, opposed: Opposed) -> bool:
+    def _holds_opposite(self, index: int, opposed: Opposed | None) -> bool:
         """Whether a phrasing of the entry at ``index`` (kb.entries' order) holds an opposite
         of a word said (``opposed``: opposites_said's answer)."""
         if not opposed:
@@ -1339,7 +1339,7 @@ def sentence_score(cosine: float, threshold: float) -> float:
 def _opposes(opposed: Opposed, phrasing: Collection[str]) -> bool:
     """Whether ``phrasing`` holds an opposite of a term said without holding that term; never
     when it asks how long something lasts ("What are the opening hours?": UNTIL_WORDS)."""
-    if not opposed or any(term in _stems_of(UNTIL_WORDS) for term in phrasing):
+    if not opposed or _asks_until(phrasing):
         return False
     return any(
         other in phrasing and any(term not in phrasing for term in terms)
@@ -1359,9 +1359,11 @@ def _negated(heard: str) -> bool:
     return any(word in NEGATIONS or word.endswith("n't") for word in words(heard))
 
 
-def _asks_until(heard: str) -> bool:
-    """Whether what was heard asks how long something lasts (UNTIL_WORDS)."""
-    return any(word in UNTIL_WORDS for word in words(heard))
+def _asks_until(terms: Collection[str]) -> bool:
+    """Whether these terms (what was heard, or a phrasing) ask how long something lasts
+    (UNTIL_WORDS)."""
+    until = _stems_of(UNTIL_WORDS)
+    return any(term in until for term in terms)
 
 
 def _dictionary_weight(kind: int) -> float:
