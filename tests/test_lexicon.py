@@ -78,6 +78,15 @@ def test_phrases_are_words_too_and_are_found_in_what_was_said(dictionary: Lexico
     assert dictionary.phrases_in(["rest", "room"]) == [("restroom", ["rest", "room"])]
 
 
+def test_no_verb_is_a_kind_of_a_verb_at_the_top_of_a_hierarchy(dictionary: Lexicon) -> None:
+    """Most verbs are a kind of "change", "get" or "move": that says nothing, so it is not read;
+    kinds lower down are ("stroll" of "walk", "sprint" of "run")."""
+    assert relation(dictionary, "make", "change") is None
+    assert relation(dictionary, "buy", "get") is None
+    assert relation(dictionary, "stroll", "walk") == KIND_OF
+    assert relation(dictionary, "sprint", "run") == KIND_OF
+
+
 def test_a_kind_of_a_kind_is_read_in_wordnets_own_graph(dictionary: Lexicon) -> None:
     assert relation(dictionary, "ladies room", "toilet") == KIND_OF_KIND  # through "restroom"
     assert relation(dictionary, "cellphone", "phone") == KIND_OF_KIND  # through radiotelephone

@@ -171,7 +171,7 @@ def load_lexicon() -> Lexicon | None:
     vectors alone."""
     try:
         arrays = cached_arrays(
-            f"wordnet-3.0-{RELATED_PARTS}-{MIN_TAGGED}-{SHARE}-{PHRASE_WORDS}-steps2-members-{MEMBER_PARTS}{MEMBER_RANK}r.npz",
+            f"wordnet-3.0-{RELATED_PARTS}-{MIN_TAGGED}-{SHARE}-{PHRASE_WORDS}-steps2-members-{MEMBER_PARTS}{MEMBER_RANK}r-roots.npz",
             lambda: _build(_phrase_stemmer(new_stemmer())),
         )
     except UnreadableWordNet as exc:
@@ -243,10 +243,13 @@ def _relations(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
                     add(a, b, SAME)
         for symbol, target, source_word, target_word in synsets[sid][1]:
             if symbol in KIND_POINTERS and related:
-                for a in lemmas:
-                    for b in words_of.get(target, ()):
-                        add(a, b, KIND_OF, both=False)
+                if _says_something(synsets, target):
+                    for a in lemmas:
+                        for b in words_of.get(target, ()):
+                            add(a, b, KIND_OF, both=False)
                 for further in _kinds(synsets, target):
+                    if not _says_something(synsets, further):
+                        continue
                     for a in lemmas:
                         for b in words_of.get(further, ()):
                             add(a, b, KIND_OF_KIND, both=False)
@@ -264,6 +267,17 @@ def _relations(stem: Callable[[str], str]) -> dict[str, np.ndarray]:
         "second": np.asarray([row[b] for _, b in pairs], dtype=np.int32),
         "kinds": np.asarray(list(pairs.values()), dtype=np.int8),
     }
+
+
+def _says_something(synsets: Synsets, sid: SynsetId) -> bool:
+    """Whether being a kind of ``sid`` says something: not of a verb at the top of one of
+    WordNet's verb hierarchies ("change", "get", "move", "act"), of which most verbs are a kind.
+    "make" is a kind of "change", so "how do i make pancakes" got an airport's "Where can I
+    change money?". Typed in (twenty-fourth session; the knowledge bases written for it), three
+    more of an airport's unrelated questions were refused ("is there a pharmacy in the terminal",
+    "can i bring my cat on the plane with me") and one rewording lost ("is there somewhere to
+    convert my pounds"); no stored spoken run and no other typed set changed."""
+    return sid[0] != "v" or bool(_kinds(synsets, sid))
 
 
 def _kinds(synsets: Synsets, sid: SynsetId) -> list[SynsetId]:
