@@ -1170,8 +1170,7 @@ class Matcher:
         the nearest question, QUESTION_ALONE_MARGIN ahead; else the nearest of those answers,
         ANSWER_ALONE_MARGIN ahead. Only the few nearest entries' answers are compared, so a
         large knowledge base encodes few answers."""
-        closest = self._closest_questions(sentences, hypothesis)
-        shortlist = [int(i) for i in np.argsort(-closest, kind="stable")[:RELEVANCE_CANDIDATES]]
+        closest, shortlist = self._nearest_questions(sentences, hypothesis)
         nearest = shortlist[0]
         lead = float(closest[nearest] - closest[shortlist[1]])
         first = by_words[0] if by_words else None
@@ -1190,9 +1189,7 @@ class Matcher:
         best = int(np.argmax(answers))
         if _lead(answers, best) >= ANSWER_ALONE_MARGIN:
             return shortlist[best]
-        together = [
-            (float(closest[i]) + answer) / 2 for i, answer in zip(shortlist, answers, strict=True)
-        ]
+        together = _together(closest, shortlist, answers)
         best = int(np.argmax(together))
         ahead = _lead(together, best) >= TOGETHER_ALONE_MARGIN
         return shortlist[best] if ahead and together[best] >= TOGETHER_MIN else None
@@ -1292,14 +1289,21 @@ class Matcher:
         sentences = self.sentences
         if sentences is None or not self._compares_questions or not hypothesis.strip():
             return []
+        closest, shortlist = self._nearest_questions(sentences, hypothesis)
+        together = _together(
+            closest, shortlist, self._answer_cosines(sentences, hypothesis, shortlist)
+        )
+        ranked = sorted(zip(together, shortlist, strict=True), key=lambda pair: (-pair[0], pair[1]))
+        return [self.kb.entries[i] for _, i in ranked]
+
+    def _nearest_questions(
+        self, sentences: SentenceEncoder, hypothesis: str
+    ) -> tuple[np.ndarray, list[int]]:
+        """Each entry's closest phrasing's cosine with what was heard (_closest_questions),
+        and the RELEVANCE_CANDIDATES nearest entries by it (indexes, nearest first)."""
         closest = self._closest_questions(sentences, hypothesis)
         shortlist = [int(i) for i in np.argsort(-closest, kind="stable")[:RELEVANCE_CANDIDATES]]
-        answers = self._answer_cosines(sentences, hypothesis, shortlist)
-        ranked = [
-            (float(closest[i]) + answer, i) for i, answer in zip(shortlist, answers, strict=True)
-        ]
-        entries = self.kb.entries
-        return [entries[i] for _, i in sorted(ranked, key=lambda pair: (-pair[0], pair[1]))]
+        return closest, shortlist
 
     def _closest_questions(self, sentences: SentenceEncoder, hypothesis: str) -> np.ndarray:
         """Per entry (kb.entries' order), the cosine between what was heard and its closest
@@ -1372,6 +1376,15 @@ def _dictionary_weight(kind: int) -> float:
     if kind == SAME:
         return SAME_WEIGHT
     return KIND_OF_WEIGHT if kind == KIND_OF else KIND_OF_KIND_WEIGHT
+
+
+def _together(
+    closest: np.ndarray, shortlist: Sequence[int], answers: Sequence[float]
+) -> list[float]:
+    """Per shortlisted entry, the mean of its closest question's and its answer's cosine with
+    what was heard: how a refusal's suggestions are ordered, and TOGETHER_ALONE_MARGIN's
+    reading."""
+    return [(float(closest[i]) + answer) / 2 for i, answer in zip(shortlist, answers, strict=True)]
 
 
 def _lead(cosines: Sequence[float], index: int) -> float:
