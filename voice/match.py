@@ -1302,9 +1302,10 @@ class Matcher:
         return [float(self._vector(sentences, entries[i].answer, True) @ said) for i in indices]
 
     def prepare_vectors(self) -> None:
-        """Encode every answer and phrasing now (the kiosk does this off its loop, with the
-        clips), so that no visitor waits for them: an answer takes 0.1-0.2 s the first time its
-        entry is a candidate, and a refusal's suggestions compare every phrasing."""
+        """Encode every answer and phrasing now, with each sentence model (the kiosk does this
+        off its loop, with the clips), so that no visitor waits for them: an answer takes 0.1-0.2
+        s the first time its entry is a candidate, and a refusal's suggestions compare every
+        phrasing."""
         if not self._compares_questions:
             return
         encoders = [e for e in (self.sentences, self.paraphrases) if e is not None]
