@@ -627,6 +627,17 @@ ZOO_TYPED_SETS, STATION_TYPED_SETS, HOSPITAL_TYPED_SETS = (
 """Their typed rewordings and unrelated questions."""
 
 
+def typed_sets(name: str) -> list[Path]:
+    """A knowledge base's typed rewordings and unrelated questions (tests/data/english)."""
+    return [ENGLISH_DATA / f"{name}_phrasings.tsv", ENGLISH_DATA / f"{name}_out_of_domain.tsv"]
+
+
+BLIND_SINCE = ("airport", "leisure", "townhall", "cinema", "campsite", "openday", "bank")
+"""Seven more kiosks' knowledge bases by helpers that saw no code: the first three written for the
+twenty-fourth session, the last four for the twenty-fifth; each run once blind, then kept here
+so later changes are checked on them (they are no longer blind)."""
+
+
 def test_weighing_answers_gains_on_typed_rewordings_and_refuses_as_many(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -1242,6 +1253,10 @@ def test_the_paraphrase_model_answers_rewordings_e5_cannot_tell_apart(
         (STATION, STATION_TYPED_SETS, 0, 0),
         (HOSPITAL, HOSPITAL_TYPED_SETS, 1, 0),
         (SEEDS, SEEDS_TYPED_SETS, 0, 0),
+        *(
+            (ENGLISH_DATA / f"{name}.txt", typed_sets(name), gain, 0)
+            for name, gain in zip(BLIND_SINCE, (5, 4, 2, 0, 1, 2, 5), strict=True)
+        ),
     ],
 )
 def test_the_paraphrase_model_answers_more_and_refuses_as_much_on_typed_sets(
