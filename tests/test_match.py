@@ -552,6 +552,22 @@ def answer_without(
         return Matcher(kb).match([said]).entry
 
 
+def assert_only_the_rule_answers(
+    monkeypatch: pytest.MonkeyPatch,
+    turn_off: Callable[[pytest.MonkeyPatch], None],
+    kb: KnowledgeBase,
+    said: str,
+    expected: int,
+) -> None:
+    """``said`` is refused with a rule turned off, answered with entry ``expected`` with it, and
+    refused again at a stricter threshold (40): the readings by meaning raise an entry to the
+    default threshold and no further."""
+    assert answer_without(monkeypatch, turn_off, kb, said) is None
+    result = Matcher(kb).match([said])
+    assert result.entry is not None and result.entry.id == expected, result.best
+    assert Matcher(kb, threshold=40.0).match([said]).entry is None
+
+
 def tally_typed(matcher: Matcher, rows: list[tuple[int | None, str]]) -> tuple[int, int]:
     """(right answers, unrelated questions refused) over a typed set's rows."""
     right = refused = 0
@@ -1017,10 +1033,7 @@ def test_a_question_and_its_answer_together_far_ahead_answer_alone(
     nearest in meaning, TOGETHER_ALONE_MARGIN ahead and at TOGETHER_MIN, is answered; refused
     without that reading, and by a stricter threshold."""
     kb = load_knowledge_base(kb_path)
-    assert answer_without(monkeypatch, without_together, kb, said) is None
-    result = Matcher(kb).match([said])
-    assert result.entry is not None and result.entry.id == expected, result.best
-    assert Matcher(kb, threshold=40.0).match([said]).entry is None
+    assert_only_the_rule_answers(monkeypatch, without_together, kb, said, expected)
 
 
 def test_a_far_domain_question_is_not_near_enough_together(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1053,10 +1066,7 @@ def test_one_reading_by_meaning_far_ahead_answers_alone(
     answered when its question (QUESTION_ALONE_MARGIN) or its answer (ANSWER_ALONE_MARGIN) is
     far nearer in meaning than any other: refused without, and by a stricter threshold."""
     kb = load_knowledge_base(MUSEUM)
-    assert answer_without(monkeypatch, without_reading_alone, kb, said) is None
-    result = Matcher(kb).match([said])
-    assert result.entry is not None and result.entry.id == expected, result.best
-    assert Matcher(kb, threshold=40.0).match([said]).entry is None
+    assert_only_the_rule_answers(monkeypatch, without_reading_alone, kb, said, expected)
 
 
 @pytest.mark.parametrize(
@@ -1192,14 +1202,9 @@ def test_words_and_meaning_agreeing_answer_what_neither_answers_alone(
 ) -> None:
     """Rewordings whose words point weakly at an entry, whose question is also clearly the
     nearest in meaning (AGREEMENT_WORDS_MIN, AGREEMENT_MARGIN): refused without the agreement."""
-    kb = load_knowledge_base(kb_path)
-    with monkeypatch.context() as patched:
-        without_agreement(patched)
-        before = Matcher(kb).match([said])
-    assert before.entry is None, before.best
-    result = Matcher(kb).match([said])
-    assert result.entry is not None and result.entry.id == expected, result.best
-    assert Matcher(kb, threshold=40.0).match([said]).entry is None  # a stricter threshold wins
+    assert_only_the_rule_answers(
+        monkeypatch, without_agreement, load_knowledge_base(kb_path), said, expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -1234,10 +1239,7 @@ def test_the_paraphrase_model_answers_rewordings_e5_cannot_tell_apart(
     (PARAPHRASE_TOGETHER_MARGIN, PARAPHRASE_QUESTION_MARGIN): refused without MiniLM, answered
     with it, and refused again by a stricter threshold."""
     kb = load_knowledge_base(kb_path)
-    assert answer_without(monkeypatch, without_paraphrases, kb, said) is None
-    result = Matcher(kb).match([said])
-    assert result.entry is not None and result.entry.id == expected, result.best
-    assert Matcher(kb, threshold=40.0).match([said]).entry is None
+    assert_only_the_rule_answers(monkeypatch, without_paraphrases, kb, said, expected)
 
 
 @pytest.mark.parametrize(
