@@ -596,6 +596,13 @@ def tally_typed_without(
 
 ENGLISH_DATA = Path(__file__).resolve().parent / "data" / "english"
 HOLDOUT_DATA = Path(match.__file__).resolve().parent / "data"
+
+
+def typed_sets(name: str) -> list[Path]:
+    """A knowledge base's typed rewordings and unrelated questions (tests/data/english)."""
+    return [ENGLISH_DATA / f"{name}_phrasings.tsv", ENGLISH_DATA / f"{name}_out_of_domain.tsv"]
+
+
 SEEDS_TYPED_SETS = [
     ENGLISH_DATA / "dev_phrasings.tsv",
     ENGLISH_DATA / "dev_out_of_domain.tsv",
@@ -607,45 +614,27 @@ MUSEUM = ENGLISH_DATA / "museum.txt"
 """A museum kiosk's knowledge base: short answers, everyday questions."""
 EVENT = ENGLISH_DATA / "event.txt"
 """An event desk's knowledge base, written after the dictionary's weights were chosen."""
-MUSEUM_TYPED_SETS = [
-    ENGLISH_DATA / "museum_phrasings.tsv",
-    ENGLISH_DATA / "museum_out_of_domain.tsv",
-]
+MUSEUM_TYPED_SETS = typed_sets("museum")
 """The museum knowledge base's typed rewordings and unrelated questions."""
-EVENT_TYPED_SETS = [
-    ENGLISH_DATA / "event_phrasings.tsv",
-    ENGLISH_DATA / "event_out_of_domain.tsv",
-]
+EVENT_TYPED_SETS = typed_sets("event")
 """The event desk's typed rewordings and unrelated questions."""
 LIBRARY = ENGLISH_DATA / "library.txt"
 """A library desk's knowledge base, written before the readings alone and the dictionary's
 phrases and short words were measured on it."""
-LIBRARY_TYPED_SETS = [
-    ENGLISH_DATA / "library_phrasings.tsv",
-    ENGLISH_DATA / "library_out_of_domain.tsv",
-]
+LIBRARY_TYPED_SETS = typed_sets("library")
 """The library desk's typed rewordings and unrelated questions."""
 HOTEL = ENGLISH_DATA / "hotel.txt"
 """A hotel reception's knowledge base, written as a blind check after the twenty-third session's
 choices and first used to choose in the twenty-fourth."""
-HOTEL_TYPED_SETS = [
-    ENGLISH_DATA / "hotel_phrasings.tsv",
-    ENGLISH_DATA / "hotel_out_of_domain.tsv",
-]
+HOTEL_TYPED_SETS = typed_sets("hotel")
 """The hotel reception's typed rewordings and unrelated questions."""
 ZOO, STATION, HOSPITAL = (ENGLISH_DATA / f"{name}.txt" for name in ("zoo", "station", "hospital"))
 """Three kiosks' knowledge bases written for the twenty-fourth session by a helper that saw no
 code; run once blind, then used to choose."""
 ZOO_TYPED_SETS, STATION_TYPED_SETS, HOSPITAL_TYPED_SETS = (
-    [ENGLISH_DATA / f"{name}_phrasings.tsv", ENGLISH_DATA / f"{name}_out_of_domain.tsv"]
-    for name in ("zoo", "station", "hospital")
+    typed_sets(name) for name in ("zoo", "station", "hospital")
 )
 """Their typed rewordings and unrelated questions."""
-
-
-def typed_sets(name: str) -> list[Path]:
-    """A knowledge base's typed rewordings and unrelated questions (tests/data/english)."""
-    return [ENGLISH_DATA / f"{name}_phrasings.tsv", ENGLISH_DATA / f"{name}_out_of_domain.tsv"]
 
 
 BLIND_SINCE = ("airport", "leisure", "townhall", "cinema", "campsite", "openday", "bank")
