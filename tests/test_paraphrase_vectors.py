@@ -17,12 +17,13 @@ def test_rewordings_are_nearer_than_other_questions_and_vectors_have_unit_length
     toilet, restroom, ticket = encoder.encode(
         ["where is the toilet", "excuse me where can i find a restroom", "how much is a ticket"]
     )
+    assert toilet.shape == (paraphrase_vectors.DIMENSIONS,)
     for vector in (toilet, restroom, ticket):
         assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-4
     assert float(toilet @ restroom) > float(toilet @ ticket) + 0.3
     # Questions and answers are encoded alike: the model has no query side.
     assert np.allclose(encoder.passages(["how much is a ticket"])[0], ticket, atol=1e-5)
-    assert encoder.encode([]).shape == (0, 384)
+    assert encoder.encode([]).shape == (0, paraphrase_vectors.DIMENSIONS)
 
 
 def test_a_missing_package_is_one_warning_and_no_encoder(

