@@ -74,21 +74,21 @@ def test_review_lists_refused_questions_most_asked_first_and_shrinks_once_covere
 
 
 def test_review_files_a_rewording_under_the_entry_it_means(tmp_path: Path) -> None:
-    """ "is there anywhere to eat" shares no word with "Is there a cafe?" and is refused: the
-    review still names that entry as the nearest (by meaning), so the author knows where the
-    phrasing goes."""
+    """ "when do you lock up" shares no word with "What time does the museum close?" and is
+    refused: the review still names that entry as the nearest (by meaning), so the author knows
+    where the phrasing goes."""
     museum = Path(__file__).resolve().parent / "data" / "english" / "museum.txt"
-    asked = run_voice("ask", "--json", "--seeds", str(museum), "--text", "is there anywhere to eat")
+    asked = run_voice("ask", "--json", "--seeds", str(museum), "--text", "when do you lock up")
     assert json_lines(asked.stdout)[0]["id"] is None, asked.stdout
     log = tmp_path / "kiosk.jsonl"
     log.write_text(asked.stdout)
     result = run_voice("review", "--json", "--seeds", str(museum), str(log))
     refused = json_lines(result.stdout)
     assert [(r["transcript"], r["nearest_question"]) for r in refused] == [
-        ("is there anywhere to eat", "Is there a cafe?")
+        ("when do you lock up", "What time does the museum close?")
     ]
     text = run_voice("review", "--seeds", str(museum), str(log)).stdout
-    assert "  Is there a cafe?\n  ~ is there anywhere to eat" in text, text
+    assert "  What time does the museum close?\n  ~ when do you lock up" in text, text
 
 
 def test_a_log_that_cannot_be_read_is_one_line_and_exit_2(tmp_path: Path) -> None:
