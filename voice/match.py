@@ -1304,26 +1304,21 @@ class Matcher:
     ) -> tuple[Candidate, ...]:
         """The candidates again, with another entry first when both sentence models read it
         as the one meant (the entry whose question and answer together are nearest: E5's, and
-        MiniLM's PARAPHRASE_TOGETHER_MARGIN ahead), whatever the words' first scored; unless one
-        of its phrasings holds an opposite of a word said. The words count what two questions
-        share, not what is asked: a zoo's "are pets allowed in" shares "pet" with "Is there a
-        petting zoo?", where both models read "Can I bring my dog?" (OVERRULE_MARGIN)."""
+        MiniLM's OVERRULE_MARGIN ahead), whatever the words' first scored; unless one of its
+        phrasings holds an opposite of a word said. The words count what two questions share,
+        not what is asked: a zoo's "are pets allowed in" shares "pet" with "Is there a petting
+        zoo?", where both models read "Can I bring my dog?"."""
         paraphrases, sentences = self.paraphrases, self.sentences
         if paraphrases is None or sentences is None or len(self.kb.entries) < 2:
             return tuple(ranked)
-        closest, shortlist = self._nearest_questions(paraphrases, hypothesis)
-        together = _together(
-            closest, shortlist, self._answer_cosines(paraphrases, hypothesis, shortlist)
-        )
+        _, shortlist, together = self._read_together(paraphrases, hypothesis)
         best = int(np.argmax(together))
         chosen = shortlist[best]
         entry = self.kb.entries[chosen]
-        if (
-            entry.id == ranked[0].entry.id
-            or _lead(together, best) < OVERRULE_MARGIN
-            or self._together_nearest(sentences, hypothesis) != chosen
-            or self._holds_opposite(chosen, opposed)
-        ):
+        if entry.id == ranked[0].entry.id or _lead(together, best) < OVERRULE_MARGIN:
+            return tuple(ranked)
+        _, by_e5, e5_together = self._read_together(sentences, hypothesis)
+        if by_e5[int(np.argmax(e5_together))] != chosen or self._holds_opposite(chosen, opposed):
             return tuple(ranked)
         first = next((c for c in ranked if c.entry.id == entry.id), None)
         first = replace(
@@ -1331,12 +1326,14 @@ class Matcher:
         )
         return (first, *(c for c in ranked if c.entry.id != entry.id))
 
-    def _together_nearest(self, sentences: SentenceEncoder, hypothesis: str) -> int:
-        """The entry (its index) whose question and answer together ``sentences`` put nearest
-        what was heard."""
+    def _read_together(
+        self, sentences: SentenceEncoder, hypothesis: str
+    ) -> tuple[np.ndarray, list[int], list[float]]:
+        """_nearest_questions' answer, and for each entry of its shortlist the mean of its
+        question's and its answer's cosines with what was heard (_together)."""
         closest, shortlist = self._nearest_questions(sentences, hypothesis)
         answers = self._answer_cosines(sentences, hypothesis, shortlist)
-        return shortlist[int(np.argmax(_together(closest, shortlist, answers)))]
+        return closest, shortlist, _together(closest, shortlist, answers)
 
     def _holds_opposite(self, index: int, opposed: Opposed | None) -> bool:
         """Whether a phrasing of the entry at ``index`` (kb.entries' order) holds an opposite
@@ -1388,9 +1385,7 @@ class Matcher:
         PARAPHRASE_TOGETHER_MARGIN ahead with a mean of PARAPHRASE_TOGETHER_MIN; else by its
         question alone, PARAPHRASE_QUESTION_MARGIN ahead at PARAPHRASE_QUESTION_MIN, where the
         reading together puts that entry first too."""
-        closest, shortlist = self._nearest_questions(paraphrases, hypothesis)
-        answers = self._answer_cosines(paraphrases, hypothesis, shortlist)
-        together = _together(closest, shortlist, answers)
+        closest, shortlist, together = self._read_together(paraphrases, hypothesis)
         best = int(np.argmax(together))
         if (
             _lead(together, best) >= PARAPHRASE_TOGETHER_MARGIN
