@@ -668,8 +668,8 @@ KIOSKS = ("museum", "event", "library", "hotel", "zoo", "station", "hospital")
 KIOSKS += BLIND_SINCE + BLIND_IN_26
 """Every English kiosk knowledge base with typed rewordings and unrelated questions."""
 
-TOPIC_GAINS = {"museum": 2, "event": 1, "hotel": 1, "zoo": 3, "station": 2, "hospital": 3}
-TOPIC_GAINS |= {"airport": 2, "leisure": 1, "cinema": 3, "campsite": 3, "openday": 1}
+TOPIC_GAINS = {"museum": 2, "event": 1, "zoo": 3, "station": 1, "hospital": 3}
+TOPIC_GAINS |= {"airport": 1, "leisure": 1, "cinema": 3, "campsite": 3, "openday": 1}
 TOPIC_GAINS |= {"recycling": 1, "pool": 1, "gym": 1, "garden": 1, "vet": 1}
 """Rewordings the everyday-need groups answer right, per kiosk, typed at the default threshold."""
 
