@@ -1337,8 +1337,8 @@ class Matcher:
         entry = self.kb.entries[chosen]
         if entry.id == ranked[0].entry.id or _lead(together, best) < OVERRULE_MARGIN:
             return tuple(ranked)
-        _, by_e5, e5_together = self._read_together(sentences, hypothesis)
-        if by_e5[int(np.argmax(e5_together))] != chosen or self._holds_opposite(chosen, opposed):
+        agreed = self._nearest_together(sentences, hypothesis) == chosen
+        if not agreed or self._holds_opposite(chosen, opposed):
             return tuple(ranked)
         first = next((c for c in ranked if c.entry.id == entry.id), None)
         first = replace(
@@ -1354,6 +1354,12 @@ class Matcher:
         closest, shortlist = self._nearest_questions(sentences, hypothesis)
         answers = self._answer_cosines(sentences, hypothesis, shortlist)
         return closest, shortlist, _together(closest, shortlist, answers)
+
+    def _nearest_together(self, sentences: SentenceEncoder, hypothesis: str) -> int:
+        """The entry (its index) whose question and answer together ``sentences`` put nearest
+        what was heard: a second model's check on the first's choice."""
+        _, shortlist, together = self._read_together(sentences, hypothesis)
+        return shortlist[int(np.argmax(together))]
 
     def _holds_opposite(self, index: int, opposed: Opposed | None) -> bool:
         """Whether a phrasing of the entry at ``index`` (kb.entries' order) holds an opposite
@@ -1411,10 +1417,12 @@ class Matcher:
         if _lead(together, best) >= PARAPHRASE_TOGETHER_MARGIN:
             if together[best] >= PARAPHRASE_TOGETHER_MIN:
                 return shortlist[best]
-            if together[best] >= PARAPHRASE_AGREED_MIN and self.sentences is not None:
-                _, by_e5, e5_together = self._read_together(self.sentences, hypothesis)
-                if by_e5[int(np.argmax(e5_together))] == shortlist[best]:
-                    return shortlist[best]
+            if (
+                together[best] >= PARAPHRASE_AGREED_MIN
+                and self.sentences is not None
+                and self._nearest_together(self.sentences, hypothesis) == shortlist[best]
+            ):
+                return shortlist[best]
         nearest = shortlist[0]
         if (
             best == 0
