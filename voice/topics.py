@@ -32,7 +32,9 @@ def topic_terms(
     for group in builtin_topics():
         stems = {term[0] for member in group if len(term := terms(member)) == 1}
         used = stems.intersection(asked)
-        for stem in stems if used else ():
+        if not used:
+            continue
+        for stem in stems:
             others = used - {stem}
             if others:
                 found.setdefault(stem, set()).update(others)
