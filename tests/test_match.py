@@ -1371,7 +1371,8 @@ def test_a_need_is_answered_by_the_place_that_meets_it(
         "can i bring my dog",  # no entry is about pets
         "is there a lift to the first floor",  # no entry is about the lift
         "where is the gift shop",  # the toilets' answer names the shop, not a question
-        "how do i cook rice",
+        "where can i buy a souvenir",  # the shop's group: no question names a shop
+        "can i smoke here",
     ],
 )
 def test_a_need_no_entry_meets_stays_refused(said: str) -> None:
