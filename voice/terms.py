@@ -58,8 +58,9 @@ def parse_synonyms(text: str) -> list[list[str]]:
 
 
 @functools.cache
-def builtin_synonyms() -> tuple[tuple[str, ...], ...]:
-    text = resources.files("voice").joinpath("data/synonyms.txt").read_text(encoding="utf-8")
+def builtin_groups(name: str) -> tuple[tuple[str, ...], ...]:
+    """The groups of a data file shipped in ``voice/data`` (parse_synonyms' format)."""
+    text = resources.files("voice").joinpath("data", name).read_text(encoding="utf-8")
     return tuple(tuple(g) for g in parse_synonyms(text))
 
 
@@ -137,7 +138,7 @@ class Analyzer:
         self._stopstems = frozenset(self._stem(w) for w in STOPWORDS)
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._groups: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
-        for group in (*builtin_synonyms(), *synonym_groups):
+        for group in (*builtin_groups("synonyms.txt"), *synonym_groups):
             members = tuple(group)
             canonical = self._stem_phrase(members[0])
             self._groups.append((canonical, members))

@@ -6,18 +6,14 @@ of what a kiosk is asked. The groups are in ``voice/data/topics.txt``."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Collection
-from importlib import resources
 
-from voice.terms import parse_synonyms
+from voice.terms import builtin_groups
 
 
-@functools.cache
 def builtin_topics() -> tuple[tuple[str, ...], ...]:
     """The built-in groups, each a tuple of single words."""
-    text = resources.files("voice").joinpath("data/topics.txt").read_text(encoding="utf-8")
-    return tuple(tuple(group) for group in parse_synonyms(text))
+    return builtin_groups("topics.txt")
 
 
 def topic_terms(
