@@ -13,6 +13,9 @@ def test_every_member_of_every_group_is_one_word() -> None:
     groups = builtin_topics()
     assert len(groups) >= 20
     assert all(len(words(member)) == 1 for group in groups for member in group)
+    # ...and one term as the matcher reads it: a stop word or a word split in two is dropped too.
+    terms = Analyzer().terms
+    assert [m for group in groups for m in group if len(terms(m)) != 1] == []
 
 
 def test_a_need_links_to_the_places_the_questions_name_as_the_matcher_sees_them() -> None:
